@@ -1,0 +1,65 @@
+import type { IDataObject } from 'n8n-workflow';
+
+/** Checks made before anything is sent. Each returns what is wrong, in words, or the clean value. */
+export type Checked<T> = { ok: true; value: T } | { ok: false; problem: string };
+
+/** Characters that would change which URL an id lands on: path separators, query, fragment, escapes. */
+const PATH_CHARACTERS = /[/\\?#%]|\.\.|\s/;
+
+export function checkId(raw: unknown): Checked<string> {
+	if (typeof raw === 'number') raw = String(raw);
+	if (typeof raw !== 'string') return { ok: false, problem: `must be text, got ${describeType(raw)}` };
+	const id = raw.trim();
+	if (id === '') return { ok: false, problem: 'is required' };
+	const found = PATH_CHARACTERS.exec(id);
+	if (found) {
+		const what = /\s/.test(found[0]) ? 'whitespace' : `"${found[0]}"`;
+		return { ok: false, problem: `"${id}" contains ${what}, which an ID never has` };
+	}
+	return { ok: true, value: id };
+}
+
+/** An optional id: empty means none (sent as null). */
+export function checkOptionalId(raw: unknown): Checked<string | null> {
+	if (raw === undefined || raw === null || (typeof raw === 'string' && raw.trim() === '')) {
+		return { ok: true, value: null };
+	}
+	return checkId(raw);
+}
+
+export function describeType(value: unknown): string {
+	if (value === null) return 'null';
+	if (Array.isArray(value)) return 'an array';
+	return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
+}
+
+/** The action's inputs: a JSON object of field id to value, given as an object or as JSON text. */
+export function checkInputs(raw: unknown): Checked<IDataObject> {
+	let value = raw;
+	if (value === undefined || (typeof value === 'string' && value.trim() === '')) {
+		return { ok: true, value: {} };
+	}
+	if (typeof value === 'string') {
+		try {
+			value = JSON.parse(value);
+		} catch (error) {
+			return { ok: false, problem: `is not valid JSON (${(error as Error).message})` };
+		}
+	}
+	if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+		return {
+			ok: false,
+			problem: `must be a JSON object of field IDs to values, like {"email": "me@example.com"}, not ${describeType(value)}`,
+		};
+	}
+	return { ok: true, value: value as IDataObject };
+}
+
+/** Seconds to wait, as a positive number. */
+export function checkTimeout(raw: unknown): Checked<number> {
+	const seconds = Number(raw);
+	if (!Number.isFinite(seconds) || seconds <= 0) {
+		return { ok: false, problem: `must be a number of seconds above 0, got ${JSON.stringify(raw)}` };
+	}
+	return { ok: true, value: seconds };
+}
