@@ -131,10 +131,14 @@ function requestError(ctx: ZapierContext, request: ZapierRequest, failure: Failu
 		return new NodeApiError(node, response, { message, description, httpCode: String(failure.status), itemIndex });
 	}
 	if (failure.kind === 'network') {
+		// The code goes in the description: n8n replaces messages that name a Node.js error code.
 		const message = mayExist
-			? `Zapier may have created the run: the connection failed after the request was sent (${failure.code})${item}`
-			: `Could not reach Zapier (${failure.code}: ${failure.message})${item}`;
-		const description = mayExist ? atMostOnce : 'Check the API base URL of the credential and the network, then try again.';
+			? `Zapier may have created the run: the connection failed after the request was sent${item}`
+			: `Could not reach Zapier${item}`;
+		const cause = `${failure.message} (${failure.code}).`;
+		const description = mayExist
+			? `${cause} ${atMostOnce}`
+			: `${cause} Check the API base URL of the credential and the network, then try again.`;
 		return new NodeOperationError(node, message, { description, itemIndex });
 	}
 	return cancelledError(ctx);

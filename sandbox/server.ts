@@ -1,0 +1,487 @@
+/**
+ * A local stand-in for Zapier's Powered by Zapier API: action runs and an OAuth2 token endpoint,
+ * validating requests as Zapier's schema does, with switches for timing, outcomes, faults and rate
+ * limits, and counters for tests to assert on. Listens on 127.0.0.1 only.
+ */
+import { randomBytes, randomUUID } from 'node:crypto';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export type PendingStatus = 'waiting' | 'queued' | 'running' | 'missing' | 'http202';
+export type ResultShape = 'array' | 'object' | 'empty';
+
+export interface RateLimitConfig {
+	limit: number;
+	windowMs: number;
+	cooldownMs: number;
+	retryAfter: 'seconds' | 'date' | 'none';
+	reset: 'epoch' | 'seconds' | 'none';
+}
+
+export interface SandboxConfig {
+	clientId: string;
+	clientSecret: string;
+	/** Lifetime of access tokens (Zapier: 10 hours). */
+	tokenTtlSeconds: number;
+	/** How long a run takes before it finishes. */
+	runDurationMs: number;
+	/** What an unfinished run says of itself. */
+	pendingStatus: PendingStatus;
+	resultShape: ResultShape;
+	/** When set, every run ends in error with this code. */
+	runErrorCode: string | null;
+	/** Added before every answer. */
+	latencyMs: number;
+	rateLimit: RateLimitConfig | null;
+}
+
+/** Overrides for one run, taken in the order runs are created. */
+export interface RunScript {
+	durationMs?: number;
+	errorCode?: string;
+	delay?: number;
+	resultShape?: ResultShape;
+	/** Ends with `status: success` but a non-empty `errors`. */
+	errorsWithSuccess?: boolean;
+}
+
+/** What the next request to a route meets instead of (or before) a normal answer. */
+export interface Fault {
+	status?: number;
+	drop?: boolean;
+	delayMs?: number;
+	malformed?: boolean;
+	retryAfter?: string;
+	detail?: string;
+	pointer?: string;
+	/** For POST: whether the run is created before the fault (default: only for drop and malformed). */
+	commit?: boolean;
+}
+
+export interface Counters {
+	requests: Record<string, number>;
+	runsCreated: number;
+	rateLimited: number;
+	tokensIssued: number;
+	refreshes: number;
+}
+
+interface Run {
+	id: string;
+	createdAt: number;
+	action: string;
+	authentication: string | null;
+	inputs: Record<string, unknown>;
+	durationMs: number;
+	errorCode: string | null;
+	delay?: number;
+	resultShape: ResultShape;
+	errorsWithSuccess: boolean;
+}
+
+interface Token {
+	expiresAt: number;
+}
+
+export const DEFAULT_CONFIG: SandboxConfig = {
+	clientId: 'sandbox-client',
+	clientSecret: 'sandbox-secret',
+	tokenTtlSeconds: 36_000,
+	runDurationMs: 300,
+	pendingStatus: 'waiting',
+	resultShape: 'array',
+	runErrorCode: null,
+	latencyMs: 0,
+	rateLimit: null,
+};
+
+const ERROR_TITLES: Record<string, string> = {
+	user: 'Invalid input',
+	authentication: 'Authentication failed',
+	partner: 'The app returned an error',
+	system: 'Zapier system error',
+	throttled: 'Throttled by the app',
+	system_throttled: 'Throttled by Zapier',
+	hydration: 'Could not hydrate inputs',
+};
+
+function newCounters(): Counters {
+	return { requests: {}, runsCreated: 0, rateLimited: 0, tokensIssued: 0, refreshes: 0 };
+}
+
+const sleep = async (ms: number) => await new Promise((resolve) => setTimeout(resolve, ms));
+
+export class ZapierSandbox {
+	config: SandboxConfig = { ...DEFAULT_CONFIG };
+	counters: Counters = newCounters();
+	readonly runs = new Map<string, Run>();
+	private script: RunScript[] = [];
+	private faults: Record<'POST' | 'GET', Fault[]> = { POST: [], GET: [] };
+	private accessTokens = new Map<string, Token>();
+	private refreshTokens = new Set<string>();
+	private codes = new Set<string>();
+	private window = { startedAt: 0, count: 0, cooldownUntil: 0 };
+	private server?: Server;
+	url = '';
+
+	constructor(config: Partial<SandboxConfig> = {}) {
+		Object.assign(this.config, config);
+	}
+
+	async start(port = 0): Promise<string> {
+		this.server = createServer((req, res) => {
+			this.handle(req, res).catch((error: Error) => {
+				if (!res.headersSent) this.json(res, 500, apiError(500, 'error', 'APIException', error.message));
+			});
+		});
+		this.server.keepAliveTimeout = 1000;
+		await new Promise<void>((resolve) => this.server!.listen(port, '127.0.0.1', resolve));
+		this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+		return this.url;
+	}
+
+	async stop(): Promise<void> {
+		if (!this.server) return;
+		this.server.closeAllConnections();
+		await new Promise<void>((resolve) => this.server!.close(() => resolve()));
+		this.server = undefined;
+	}
+
+	/** Forgets runs, tokens, faults and counters, and goes back to the given config. */
+	reset(config: Partial<SandboxConfig> = {}): void {
+		this.config = { ...DEFAULT_CONFIG, ...config };
+		this.counters = newCounters();
+		this.runs.clear();
+		this.script = [];
+		this.faults = { POST: [], GET: [] };
+		this.window = { startedAt: 0, count: 0, cooldownUntil: 0 };
+	}
+
+	configure(config: Partial<SandboxConfig>): void {
+		Object.assign(this.config, config);
+	}
+
+	scriptRuns(...runs: RunScript[]): void {
+		this.script.push(...runs);
+	}
+
+	/** The next `faults.length` requests of that method to /v2/action-runs meet these faults. */
+	injectFaults(method: 'POST' | 'GET', ...faults: Fault[]): void {
+		this.faults[method].push(...faults);
+	}
+
+	/** Issues a connected token pair, as if a user had just authorised. */
+	issueTokens(): { access_token: string; refresh_token: string; token_type: string; expires_in: number; scope: string } {
+		const access = `at_${randomBytes(12).toString('hex')}`;
+		const refresh = `rt_${randomBytes(12).toString('hex')}`;
+		this.accessTokens.set(access, { expiresAt: Date.now() + this.config.tokenTtlSeconds * 1000 });
+		this.refreshTokens.add(refresh);
+		this.counters.tokensIssued++;
+		return {
+			access_token: access,
+			refresh_token: refresh,
+			token_type: 'Bearer',
+			expires_in: this.config.tokenTtlSeconds,
+			scope: 'zap zap:write action:run connection:read',
+		};
+	}
+
+	/** Every access token issued so far stops working now. */
+	expireAccessTokens(): void {
+		for (const token of this.accessTokens.values()) token.expiresAt = 0;
+	}
+
+	isRefreshTokenValid(token: string): boolean {
+		return this.refreshTokens.has(token);
+	}
+
+	state() {
+		return {
+			config: this.config,
+			counters: this.counters,
+			runs: [...this.runs.values()].map((run) => ({ id: run.id, action: run.action, inputs: run.inputs })),
+			pendingFaults: { POST: this.faults.POST.length, GET: this.faults.GET.length },
+			pendingScript: this.script.length,
+		};
+	}
+
+	private count(route: string): void {
+		this.counters.requests[route] = (this.counters.requests[route] ?? 0) + 1;
+	}
+
+	private json(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+		res.writeHead(status, { 'Content-Type': 'application/json', ...headers });
+		res.end(JSON.stringify(body));
+	}
+
+	private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+		const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+		const path = url.pathname.replace(/\/+$/, '') || '/';
+		const method = req.method ?? 'GET';
+		const raw = await readBody(req);
+
+		if (path.startsWith('/__sandbox')) return this.control(method, path, raw, res);
+		if (this.config.latencyMs) await sleep(this.config.latencyMs);
+		if (path === '/oauth/authorize' || path === '/v2/authorize') return this.authorize(url, res);
+		if (path === '/oauth/token' && method === 'POST') return this.token(req, raw, res);
+
+		if (path === '/v2/action-runs' && method === 'POST') {
+			this.count('POST /v2/action-runs');
+			if (!this.gate(req, res)) return;
+			return this.createRun(req, raw, res);
+		}
+		const runMatch = /^\/v2\/action-runs\/([^/]+)$/.exec(path);
+		if (runMatch && method === 'GET') {
+			this.count('GET /v2/action-runs/:id');
+			if (!this.gate(req, res)) return;
+			return this.readRun(decodeURIComponent(runMatch[1]), req, res);
+		}
+		this.count(`${method} ${path}`);
+		this.json(res, 404, apiError(404, 'not_found', 'NotFound', `No route for ${method} ${path}.`));
+	}
+
+	/** Rate limit, then authentication: what every /v2 call goes through. */
+	private gate(req: IncomingMessage, res: ServerResponse): boolean {
+		if (!this.admitRate(res)) return false;
+		const auth = req.headers.authorization ?? '';
+		const token = this.accessTokens.get(auth.replace(/^Bearer\s+/i, ''));
+		if (!/^Bearer\s+/i.test(auth) || !token) {
+			this.json(res, 401, apiError(401, 'not_authenticated', 'NotAuthenticated', 'Authentication credentials were not provided or are invalid.'));
+			return false;
+		}
+		if (token.expiresAt <= Date.now()) {
+			this.json(res, 401, apiError(401, 'token_expired', 'NotAuthenticated', 'The access token has expired.'));
+			return false;
+		}
+		return true;
+	}
+
+	private admitRate(res: ServerResponse): boolean {
+		const limit = this.config.rateLimit;
+		if (!limit) return true;
+		const now = Date.now();
+		if (now >= this.window.startedAt + limit.windowMs) this.window = { ...this.window, startedAt: now, count: 0 };
+		const inCooldown = now < this.window.cooldownUntil;
+		if (!inCooldown && this.window.count < limit.limit) {
+			this.window.count++;
+			return true;
+		}
+		if (!inCooldown) this.window.cooldownUntil = now + limit.cooldownMs;
+		this.counters.rateLimited++;
+		const waitMs = this.window.cooldownUntil - now;
+		const headers: Record<string, string> = { 'X-RateLimit-Limit': String(limit.limit), 'X-RateLimit-Remaining': '0' };
+		if (limit.retryAfter === 'seconds') headers['Retry-After'] = String(Math.ceil(waitMs / 1000));
+		if (limit.retryAfter === 'date') headers['Retry-After'] = new Date(now + waitMs).toUTCString();
+		if (limit.reset === 'epoch') headers['X-RateLimit-Reset'] = String(Math.ceil((now + waitMs) / 1000));
+		if (limit.reset === 'seconds') headers['X-RateLimit-Reset'] = String(Math.ceil(waitMs / 1000));
+		this.json(res, 429, apiError(429, 'throttled', 'Throttled', 'Request was throttled.'), headers);
+		return false;
+	}
+
+	/** Applies the next fault for this method; true when the request has been answered by it. */
+	private async applyFault(method: 'POST' | 'GET', res: ServerResponse, commit: () => void): Promise<boolean> {
+		const fault = this.faults[method].shift();
+		if (!fault) return false;
+		if (fault.delayMs) await sleep(fault.delayMs);
+		const commits = fault.commit ?? Boolean(fault.drop || fault.malformed);
+		if (commits) commit();
+		if (fault.drop) {
+			res.socket?.destroy();
+			return true;
+		}
+		if (fault.malformed) {
+			res.writeHead(200, { 'Content-Type': 'application/json' });
+			res.end('{"data": {"type": "run", "id": ');
+			return true;
+		}
+		if (fault.status) {
+			const headers: Record<string, string> = fault.retryAfter ? { 'Retry-After': fault.retryAfter } : {};
+			if (fault.status === 429) this.counters.rateLimited++;
+			const code = fault.status === 429 ? 'throttled' : fault.status >= 500 ? 'error' : 'invalid';
+			const detail = fault.detail ?? `Injected HTTP ${fault.status}.`;
+			this.json(res, fault.status, apiError(fault.status, code, 'Injected', detail, fault.pointer), headers);
+			return true;
+		}
+		return false;
+	}
+
+	private async createRun(req: IncomingMessage, raw: string, res: ServerResponse): Promise<void> {
+		let created: Run | undefined;
+		const problem = validateRunRequest(req, raw);
+		const commit = () => {
+			if (problem || created) return;
+			created = this.newRun(JSON.parse(raw).data);
+		};
+		if (await this.applyFault('POST', res, commit)) return;
+		if (problem) return this.json(res, 400, apiError(400, problem.code, problem.title, problem.detail, problem.pointer));
+		commit();
+		this.json(res, 200, { data: { type: 'run', id: created!.id } });
+	}
+
+	private newRun(data: { action: string; authentication?: string | null; inputs: Record<string, unknown> }): Run {
+		const script = this.script.shift() ?? {};
+		const run: Run = {
+			id: randomUUID(),
+			createdAt: Date.now(),
+			action: data.action,
+			authentication: data.authentication ?? null,
+			inputs: data.inputs,
+			durationMs: script.durationMs ?? this.config.runDurationMs,
+			errorCode: script.errorCode ?? (script.errorsWithSuccess ? 'partner' : this.config.runErrorCode),
+			delay: script.delay,
+			resultShape: script.resultShape ?? this.config.resultShape,
+			errorsWithSuccess: Boolean(script.errorsWithSuccess),
+		};
+		this.runs.set(run.id, run);
+		this.counters.runsCreated++;
+		return run;
+	}
+
+	private async readRun(id: string, _req: IncomingMessage, res: ServerResponse): Promise<void> {
+		if (await this.applyFault('GET', res, () => {})) return;
+		const run = this.runs.get(id);
+		if (!run) return this.json(res, 404, apiError(404, 'not_found', 'NotFound', 'Not found.'));
+		if (Date.now() - run.createdAt < run.durationMs) {
+			const pending = this.config.pendingStatus;
+			if (pending === 'http202') return this.json(res, 202, { data: { type: 'run' } });
+			const data: Record<string, unknown> = { type: 'run', results: [], errors: [] };
+			if (pending !== 'missing') data.status = pending;
+			return this.json(res, 200, { data });
+		}
+		if (run.errorCode) {
+			const error: Record<string, unknown> = {
+				code: run.errorCode,
+				title: ERROR_TITLES[run.errorCode] ?? 'Error',
+				detail: `The run failed with a ${run.errorCode} error.`,
+				meta: { source: 'SANDBOX' },
+			};
+			if (run.delay !== undefined) error.delay = run.delay;
+			const status = run.errorsWithSuccess ? 'success' : 'error';
+			return this.json(res, 200, { data: { type: 'run', status, results: [], errors: [error] } });
+		}
+		const record = { id: `record_${run.id.slice(0, 8)}`, action: run.action, ...run.inputs };
+		const results = run.resultShape === 'array' ? [record, { id: `record_${run.id.slice(0, 8)}_2`, action: run.action }] : run.resultShape === 'object' ? record : [];
+		this.json(res, 200, { data: { type: 'run', status: 'success', results, errors: [] } });
+	}
+
+	private authorize(url: URL, res: ServerResponse): void {
+		this.count('GET /oauth/authorize');
+		const redirect = url.searchParams.get('redirect_uri');
+		if (url.searchParams.get('client_id') !== this.config.clientId || !redirect) {
+			return this.json(res, 400, { error: 'invalid_request', error_description: 'Unknown client_id or no redirect_uri.' });
+		}
+		const code = `code_${randomBytes(8).toString('hex')}`;
+		this.codes.add(code);
+		const target = new URL(redirect);
+		target.searchParams.set('code', code);
+		const state = url.searchParams.get('state');
+		if (state !== null) target.searchParams.set('state', state);
+		res.writeHead(302, { Location: target.toString() });
+		res.end();
+	}
+
+	private token(req: IncomingMessage, raw: string, res: ServerResponse): void {
+		this.count('POST /oauth/token/');
+		const form = req.headers['content-type']?.includes('json')
+			? new URLSearchParams(JSON.parse(raw || '{}'))
+			: new URLSearchParams(raw);
+		const basic = /^Basic\s+(.+)$/i.exec(req.headers.authorization ?? '');
+		const [clientId, clientSecret] = basic
+			? Buffer.from(basic[1], 'base64').toString().split(':').map(decodeURIComponent)
+			: [form.get('client_id'), form.get('client_secret')];
+		if (clientId !== this.config.clientId || clientSecret !== this.config.clientSecret) {
+			return this.json(res, 401, { error: 'invalid_client', error_description: 'Client authentication failed.' });
+		}
+		const grant = form.get('grant_type');
+		if (grant === 'authorization_code') {
+			const code = form.get('code') ?? '';
+			if (!this.codes.delete(code)) return this.json(res, 400, { error: 'invalid_grant', error_description: 'Unknown or used code.' });
+			return this.json(res, 200, this.issueTokens());
+		}
+		if (grant === 'refresh_token') {
+			const refresh = form.get('refresh_token') ?? '';
+			// Rotation: a refresh token works once; the answer carries its successor.
+			if (!this.refreshTokens.delete(refresh)) {
+				return this.json(res, 400, { error: 'invalid_grant', error_description: 'Invalid refresh token.' });
+			}
+			this.counters.refreshes++;
+			return this.json(res, 200, this.issueTokens());
+		}
+		this.json(res, 400, { error: 'unsupported_grant_type' });
+	}
+
+	private control(method: string, path: string, raw: string, res: ServerResponse): void {
+		const body = raw ? JSON.parse(raw) : {};
+		const route = `${method} ${path.slice('/__sandbox'.length) || '/'}`;
+		switch (route) {
+			case 'GET /state':
+				return this.json(res, 200, this.state());
+			case 'POST /reset':
+				this.reset(body);
+				break;
+			case 'POST /config':
+				this.configure(body);
+				break;
+			case 'POST /script':
+				this.scriptRuns(...(body.runs ?? []));
+				break;
+			case 'POST /faults':
+				this.injectFaults(body.method === 'GET' ? 'GET' : 'POST', ...(body.faults ?? []));
+				break;
+			case 'POST /tokens':
+				return this.json(res, 200, this.issueTokens());
+			case 'POST /expire-tokens':
+				this.expireAccessTokens();
+				break;
+			default:
+				return this.json(res, 404, { error: `No control route ${route}` });
+		}
+		this.json(res, 200, this.state());
+	}
+}
+
+function apiError(status: number, code: string, title: string, detail: string, pointer?: string) {
+	return { errors: [{ status, code, title, detail, source: pointer ? { pointer } : null, meta: { source: 'SANDBOX' } }] };
+}
+
+async function readBody(req: IncomingMessage): Promise<string> {
+	const chunks: Buffer[] = [];
+	for await (const chunk of req) chunks.push(chunk as Buffer);
+	return Buffer.concat(chunks).toString('utf8');
+}
+
+interface Problem {
+	code: string;
+	title: string;
+	detail: string;
+	pointer?: string;
+}
+
+/** The schema's rules for `POST /v2/action-runs`. */
+export function validateRunRequest(req: IncomingMessage, raw: string): Problem | undefined {
+	if (!req.headers['content-type']?.includes('application/json')) {
+		return { code: 'unsupported_media_type', title: 'UnsupportedMediaType', detail: 'Send JSON.' };
+	}
+	let body: unknown;
+	try {
+		body = JSON.parse(raw);
+	} catch {
+		return { code: 'parse_error', title: 'ParseError', detail: 'Malformed request.' };
+	}
+	const data = (body as { data?: unknown })?.data;
+	if (!data || typeof data !== 'object' || Array.isArray(data)) {
+		return { code: 'required', title: 'ValidationError', detail: 'This field is required.', pointer: '/data' };
+	}
+	const { action, authentication, inputs } = data as Record<string, unknown>;
+	if (typeof action !== 'string' || action === '') {
+		return { code: 'invalid', title: 'ValidationError', detail: 'A valid action ID is required.', pointer: '/data/action' };
+	}
+	if (authentication !== undefined && authentication !== null && typeof authentication !== 'string') {
+		return { code: 'invalid', title: 'ValidationError', detail: 'Must be a string or null.', pointer: '/data/authentication' };
+	}
+	if (!inputs || typeof inputs !== 'object' || Array.isArray(inputs)) {
+		return { code: 'invalid', title: 'ValidationError', detail: 'Expected a dictionary of items.', pointer: '/data/inputs' };
+	}
+	return undefined;
+}

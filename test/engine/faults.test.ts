@@ -1,0 +1,111 @@
+import type { IDataObject } from 'n8n-workflow';
+
+import type { Engine } from './fixtures';
+import { CREDENTIAL_ID, startEngine, workflow, ZAPIER_NODE } from './fixtures';
+import { errorOf, outputOf, runWorkflow } from './harness';
+
+let engine: Engine;
+beforeAll(async () => {
+	engine = await startEngine();
+});
+afterAll(async () => await engine.sandbox.stop());
+beforeEach(() => engine.sandbox.reset({ runDurationMs: 100 }));
+
+const runAction = async (options: IDataObject = {}) =>
+	await runWorkflow(workflow({ action: 'core:x', inputs: '{"a": 1}', options }), engine);
+const requests = (route: string) => engine.sandbox.counters.requests[route] ?? 0;
+const tokens = () => engine.credentials.get(CREDENTIAL_ID).oauthTokenData as IDataObject;
+
+describe('creating a run is never repeated once it may have happened', () => {
+	test.each([
+		['a 503', { status: 503 }, /HTTP 503 after reaching Zapier/],
+		['a 500', { status: 500 }, /HTTP 500 after reaching Zapier/],
+		['a dropped connection', { drop: true }, /connection failed after the request was sent/],
+		['a malformed answer', { malformed: true }, /connection failed after the request was sent/],
+	])('after %s: one POST, and an error saying the run may exist', async (_name, fault, message) => {
+		engine.sandbox.injectFaults('POST', fault);
+		const result = await runAction();
+		const error = errorOf(result)!;
+		expect(error.message).toMatch(/^Zapier may have created the run/);
+		expect(error.message).toMatch(message);
+		expect(error.description).toMatch(/not sent again/);
+		expect(requests('POST /v2/action-runs')).toBe(1);
+	});
+
+	test('a 429 is retried after Retry-After, and one run is created', async () => {
+		engine.sandbox.injectFaults('POST', { status: 429, retryAfter: '1' });
+		const result = await runAction();
+		expect(outputOf(result, ZAPIER_NODE)[0].json.status).toBe('success');
+		expect(requests('POST /v2/action-runs')).toBe(2);
+		expect(engine.sandbox.counters.runsCreated).toBe(1);
+	});
+
+	test('a 429 that goes on past the bound fails the item, with Zapier\'s detail', async () => {
+		engine.sandbox.injectFaults('POST', ...Array(5).fill({ status: 429, retryAfter: '0' }));
+		const result = await runAction();
+		expect(errorOf(result)?.message).toBe('Zapier refused the request (HTTP 429): Injected HTTP 429. [item 0]');
+		expect(requests('POST /v2/action-runs')).toBe(5);
+		expect(engine.sandbox.counters.runsCreated).toBe(0);
+	});
+
+	test('a 400 shows Zapier\'s detail and the JSON pointer of the field', async () => {
+		engine.sandbox.injectFaults('POST', { status: 400, detail: 'Enter a valid email address.', pointer: '/data/inputs/email' });
+		const result = await runAction();
+		const error = errorOf(result)!;
+		expect(error.message).toBe('Zapier refused the request (HTTP 400): Enter a valid email address. (at /data/inputs/email) [item 0]');
+		expect(requests('POST /v2/action-runs')).toBe(1);
+	});
+});
+
+describe('reading a run retries what is safe to retry', () => {
+	test.each([
+		['5xx answers', [{ status: 503 }, { status: 500 }, { status: 502 }]],
+		['dropped connections', [{ drop: true }, { drop: true }]],
+		['a 429', [{ status: 429, retryAfter: '1' }]],
+		['malformed JSON', [{ malformed: true }]],
+	])('%s, then success', async (_name, faults) => {
+		engine.sandbox.injectFaults('GET', ...faults);
+		const result = await runAction();
+		expect(errorOf(result)).toBeUndefined();
+		expect(outputOf(result, ZAPIER_NODE)[0].json.status).toBe('success');
+		expect(engine.sandbox.counters.runsCreated).toBe(1);
+	});
+
+	test('gives up after five failed reads with the last error', async () => {
+		engine.sandbox.injectFaults('GET', ...Array(5).fill({ status: 503 }));
+		const result = await runAction();
+		expect(errorOf(result)?.message).toBe('Zapier refused the request (HTTP 503): Injected HTTP 503. [item 0]');
+		expect(requests('GET /v2/action-runs/:id')).toBe(5);
+	});
+});
+
+describe('OAuth2', () => {
+	test('an expired token is refreshed, the rotated refresh token kept and used on the next expiry', async () => {
+		const first = tokens();
+		engine.sandbox.expireAccessTokens();
+		const result = await runAction();
+		expect(outputOf(result, ZAPIER_NODE)[0].json.status).toBe('success');
+		expect(engine.sandbox.counters.refreshes).toBe(1);
+		const second = tokens();
+		expect(second.refresh_token).not.toBe(first.refresh_token);
+		expect(engine.sandbox.isRefreshTokenValid(first.refresh_token as string)).toBe(false);
+		expect(engine.sandbox.isRefreshTokenValid(second.refresh_token as string)).toBe(true);
+		expect(engine.sandbox.counters.runsCreated).toBe(1);
+
+		engine.sandbox.expireAccessTokens();
+		const again = await runAction();
+		expect(outputOf(again, ZAPIER_NODE)[0].json.status).toBe('success');
+		expect(engine.sandbox.counters.refreshes).toBe(2);
+		expect(tokens().refresh_token).not.toBe(second.refresh_token);
+		expect(JSON.stringify([result.data, again.data])).not.toMatch(/at_[0-9a-f]{24}|rt_[0-9a-f]{24}/);
+	});
+
+	test('a token expiring while waiting is refreshed without creating the run again', async () => {
+		engine.sandbox.configure({ runDurationMs: 800 });
+		setTimeout(() => engine.sandbox.expireAccessTokens(), 300);
+		const result = await runAction();
+		expect(outputOf(result, ZAPIER_NODE)[0].json.status).toBe('success');
+		expect(engine.sandbox.counters.refreshes).toBe(1);
+		expect(requests('POST /v2/action-runs')).toBe(1);
+	});
+});

@@ -1,0 +1,225 @@
+/**
+ * Runs workflows through n8n-core's real WorkflowExecute, with a credentials store that behaves like
+ * n8n's: OAuth2 token data is read from it on every request and the refreshed (rotated) tokens are
+ * written back to it. Nothing of the node's execution context is faked.
+ */
+import type {
+	ICredentialDataDecryptedObject,
+	ICredentials,
+	ICredentialType,
+	IDataObject,
+	IExecuteFunctions,
+	IHttpRequestOptions,
+	INode,
+	INodeCredentialsDetails,
+	INodeExecutionData,
+	INodeProperties,
+	INodeType,
+	INodeTypes,
+	IPinData,
+	IRun,
+	IWorkflowExecuteAdditionalData,
+	IConnections,
+} from 'n8n-workflow';
+import { ICredentialsHelper, Workflow } from 'n8n-workflow';
+import { ExecutionLifecycleHooks, WorkflowExecute } from 'n8n-core';
+
+/** Stands in for n8n's Manual Trigger: the start of a workflow, whose items come from pin data. */
+class ManualTrigger implements INodeType {
+	description = {
+		displayName: 'Manual Trigger',
+		name: 'manualTrigger',
+		group: ['trigger'],
+		version: 1,
+		description: 'Starts the workflow',
+		defaults: { name: 'When clicking "Execute workflow"' },
+		inputs: [],
+		outputs: ['main'],
+		properties: [],
+	} as unknown as INodeType['description'];
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		return [[{ json: {} }]];
+	}
+}
+
+export class NodeTypes implements INodeTypes {
+	private readonly types: Record<string, INodeType>;
+
+	constructor(nodes: Record<string, INodeType>) {
+		this.types = { 'n8n-nodes-base.manualTrigger': new ManualTrigger(), ...nodes };
+	}
+
+	getByName(name: string): INodeType {
+		const type = this.types[name];
+		if (!type) throw new Error(`Unknown node type ${name}`);
+		return type;
+	}
+
+	getByNameAndVersion(name: string): INodeType {
+		return this.getByName(name);
+	}
+
+	getKnownTypes(): IDataObject {
+		return {};
+	}
+}
+
+function defaults(properties: INodeProperties[]): ICredentialDataDecryptedObject {
+	return Object.fromEntries(properties.map((p) => [p.name, p.default])) as ICredentialDataDecryptedObject;
+}
+
+/** n8n's credentials helper for OAuth2 credentials, kept in memory. */
+export class CredentialStore extends ICredentialsHelper {
+	readonly data = new Map<string, ICredentialDataDecryptedObject>();
+	readonly tokenUpdates: IDataObject[] = [];
+
+	constructor(private readonly types: Record<string, ICredentialType>) {
+		super();
+	}
+
+	set(id: string, data: ICredentialDataDecryptedObject): void {
+		this.data.set(id, data);
+	}
+
+	get(id: string): ICredentialDataDecryptedObject {
+		const stored = this.data.get(id);
+		if (!stored) throw new Error(`No credential ${id}`);
+		return stored;
+	}
+
+	getParentTypes(name: string): string[] {
+		const parents = this.types[name]?.extends ?? [];
+		return parents.flatMap((parent) => [parent, ...this.getParentTypes(parent)]);
+	}
+
+	isCredentialUsableByNode(): boolean {
+		return true;
+	}
+
+	async authenticate(_c: ICredentialDataDecryptedObject, _t: string, options: IHttpRequestOptions): Promise<IHttpRequestOptions> {
+		return options;
+	}
+
+	async preAuthentication(): Promise<undefined> {
+		return undefined;
+	}
+
+	async runPreAuthentication(): Promise<undefined> {
+		return undefined;
+	}
+
+	async getCredentials(): Promise<ICredentials> {
+		throw new Error('not used by these tests');
+	}
+
+	async getDecrypted(
+		_additionalData: IWorkflowExecuteAdditionalData,
+		nodeCredentials: INodeCredentialsDetails,
+		type: string,
+	): Promise<ICredentialDataDecryptedObject> {
+		const stored = this.get(nodeCredentials.id!);
+		return structuredClone({ ...defaults(this.getCredentialsProperties(type)), ...stored });
+	}
+
+	async updateCredentials(nodeCredentials: INodeCredentialsDetails, _type: string, data: ICredentialDataDecryptedObject): Promise<void> {
+		this.data.set(nodeCredentials.id!, structuredClone(data));
+	}
+
+	async updateCredentialsOauthTokenData(
+		nodeCredentials: INodeCredentialsDetails,
+		_type: string,
+		data: ICredentialDataDecryptedObject,
+	): Promise<void> {
+		const stored = this.get(nodeCredentials.id!);
+		this.tokenUpdates.push(structuredClone(data.oauthTokenData as IDataObject));
+		this.data.set(nodeCredentials.id!, { ...stored, oauthTokenData: structuredClone(data.oauthTokenData) });
+	}
+
+	getCredentialsProperties(type: string): INodeProperties[] {
+		return this.types[type]?.properties ?? [];
+	}
+}
+
+export interface WorkflowJson {
+	name?: string;
+	nodes: INode[];
+	connections: IConnections;
+	pinData?: IPinData;
+}
+
+export interface EngineOptions {
+	nodeTypes: NodeTypes;
+	credentials: CredentialStore;
+}
+
+let executions = 0;
+
+function additionalData(credentials: CredentialStore, json: WorkflowJson): IWorkflowExecuteAdditionalData {
+	const workflowData = { id: 'engine-test', name: json.name ?? 'engine test', nodes: json.nodes, connections: json.connections, active: false, settings: {}, createdAt: new Date(), updatedAt: new Date(), activeVersionId: null, isArchived: false };
+	return {
+		hooks: new ExecutionLifecycleHooks('manual', `execution-${++executions}`, workflowData as never),
+		credentialsHelper: credentials,
+		executeWorkflow: async () => {
+			throw new Error('Sub-workflows are not used here');
+		},
+		getRunExecutionData: async () => undefined,
+		getRuntimeCredential: async () => undefined,
+		currentNodeExecutionIndex: 0,
+		restApiUrl: 'http://127.0.0.1/rest',
+		instanceBaseUrl: 'http://127.0.0.1/',
+		formBaseUrl: 'http://127.0.0.1/form',
+		formWaitingBaseUrl: 'http://127.0.0.1/form-waiting',
+		formTestBaseUrl: 'http://127.0.0.1/form-test',
+		webhookBaseUrl: 'http://127.0.0.1/webhook',
+		webhookWaitingBaseUrl: 'http://127.0.0.1/webhook-waiting',
+		webhookTestBaseUrl: 'http://127.0.0.1/webhook-test',
+		mcpBaseUrl: 'http://127.0.0.1/mcp',
+		mcpTestBaseUrl: 'http://127.0.0.1/mcp-test',
+		variables: {},
+		logAiEvent: () => {},
+		startRunnerTask: async () => {
+			throw new Error('Task runners are not used here');
+		},
+	} as unknown as IWorkflowExecuteAdditionalData;
+}
+
+export interface Execution {
+	/** Resolves when the workflow ends (or was cancelled). */
+	done: Promise<IRun>;
+	cancel(): void;
+}
+
+export function startWorkflow(json: WorkflowJson, options: EngineOptions): Execution {
+	const workflow = new Workflow({
+		id: 'engine-test',
+		name: json.name ?? 'engine test',
+		nodes: json.nodes,
+		connections: json.connections,
+		active: false,
+		nodeTypes: options.nodeTypes,
+		staticData: {},
+		settings: {},
+		pinData: json.pinData,
+	});
+	const execute = new WorkflowExecute(additionalData(options.credentials, json), 'manual');
+	const startNode = json.nodes.find((node) => node.type === 'n8n-nodes-base.manualTrigger');
+	const promise = execute.run({ workflow, startNode, pinData: json.pinData });
+	return { done: promise as unknown as Promise<IRun>, cancel: () => promise.cancel() };
+}
+
+export async function runWorkflow(json: WorkflowJson, options: EngineOptions): Promise<IRun> {
+	return await startWorkflow(json, options).done;
+}
+
+/** The items a node output in its (last) run, on its first output. */
+export function outputOf(run: IRun, nodeName: string): INodeExecutionData[] {
+	const runs = run.data.resultData.runData[nodeName];
+	if (!runs?.length) return [];
+	return runs[runs.length - 1].data?.main?.[0] ?? [];
+}
+
+/** The error that ended the workflow, if any. */
+export function errorOf(run: IRun): (Error & { description?: string; context?: IDataObject }) | undefined {
+	return run.data.resultData.error as (Error & { description?: string }) | undefined;
+}

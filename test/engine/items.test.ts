@@ -1,0 +1,33 @@
+import type { Engine } from './fixtures';
+import { startEngine, workflow, ZAPIER_NODE } from './fixtures';
+import { errorOf, outputOf, runWorkflow } from './harness';
+
+let engine: Engine;
+beforeAll(async () => {
+	engine = await startEngine();
+});
+afterAll(async () => await engine.sandbox.stop());
+beforeEach(() => {
+	engine.sandbox.reset({ runDurationMs: 100 });
+	engine.sandbox.scriptRuns({}, { errorCode: 'user' }, {});
+});
+
+const threeItems = { items: [{ n: 1 }, { n: 2 }, { n: 3 }] };
+const parameters = { action: 'core:x', inputs: '={{ $json }}' };
+
+test('three items where the middle one fails: the workflow stops at it, naming the item', async () => {
+	const result = await runWorkflow(workflow(parameters, threeItems), engine);
+	const error = errorOf(result)!;
+	expect(error.message).toMatch(/\[user\] \[item 1\]$/);
+	expect(engine.sandbox.counters.runsCreated).toBe(2);
+});
+
+test('three items where the middle one fails, with Continue On Fail: order and pairing kept', async () => {
+	const result = await runWorkflow(workflow(parameters, { ...threeItems, continueOnFail: true }), engine);
+	const items = outputOf(result, ZAPIER_NODE);
+	expect(items.map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }]);
+	expect(items[0].json).toMatchObject({ status: 'success', results: [expect.objectContaining({ n: 1 }), expect.anything()] });
+	expect(items[1].json).toMatchObject({ error: expect.stringMatching(/\[user\] \[item 1\]$/), run: { status: 'error' } });
+	expect(items[2].json).toMatchObject({ status: 'success', results: [expect.objectContaining({ n: 3 }), expect.anything()] });
+	expect(engine.sandbox.counters.runsCreated).toBe(3);
+});

@@ -1,0 +1,174 @@
+import type { IDataObject } from 'n8n-workflow';
+
+import type { Engine } from './fixtures';
+import { startEngine, workflow, ZAPIER_NODE } from './fixtures';
+import { errorOf, outputOf, runWorkflow, startWorkflow } from './harness';
+
+let engine: Engine;
+beforeAll(async () => {
+	engine = await startEngine();
+});
+afterAll(async () => await engine.sandbox.stop());
+beforeEach(() => engine.sandbox.reset({ runDurationMs: 200 }));
+
+const run = async (parameters: IDataObject, options?: Parameters<typeof workflow>[1]) =>
+	await runWorkflow(workflow(parameters, options), engine);
+
+const requests = (route: string) => engine.sandbox.counters.requests[route] ?? 0;
+
+describe('Run, waiting for completion', () => {
+	test('returns the run with its results, after sending the action, authentication and inputs', async () => {
+		const result = await run({ action: 'example_core:Vn7xbE60', authenticationId: 'example_QVaAreV1', inputs: '{"email": "me@example.com"}' });
+
+		expect(errorOf(result)).toBeUndefined();
+		const [item] = outputOf(result, ZAPIER_NODE);
+		expect(item.json).toMatchObject({
+			status: 'success',
+			errors: [],
+			results: [{ action: 'example_core:Vn7xbE60', email: 'me@example.com' }, { action: 'example_core:Vn7xbE60' }],
+		});
+		expect(item.json.id).toEqual(expect.stringMatching(/^[0-9a-f-]{36}$/));
+		expect(item.json.durationMs).toBeGreaterThanOrEqual(200);
+		expect(item.pairedItem).toEqual({ item: 0 });
+		const [created] = engine.sandbox.runs.values();
+		expect(created).toMatchObject({ id: item.json.id, authentication: 'example_QVaAreV1', inputs: { email: 'me@example.com' } });
+		expect(requests('POST /v2/action-runs')).toBe(1);
+	});
+
+	test('sends a null authentication when none is given', async () => {
+		await run({ action: 'core:noauth', inputs: '{}' });
+		expect([...engine.sandbox.runs.values()][0].authentication).toBeNull();
+	});
+
+	test('takes inputs from an expression that gives an object', async () => {
+		const result = await run({ action: 'core:x', inputs: '={{ $json }}' }, { items: [{ name: 'Ada', age: 36 }] });
+		expect(outputOf(result, ZAPIER_NODE)[0].json.results).toEqual([
+			expect.objectContaining({ name: 'Ada', age: 36 }),
+			expect.anything(),
+		]);
+	});
+
+	test('returns empty results as an empty list', async () => {
+		engine.sandbox.configure({ resultShape: 'empty' });
+		const result = await run({ action: 'core:x', inputs: '{}' });
+		expect(outputOf(result, ZAPIER_NODE)[0].json).toMatchObject({ status: 'success', results: [] });
+	});
+
+	test('returns results given as one object as a list of one', async () => {
+		engine.sandbox.configure({ resultShape: 'object' });
+		const result = await run({ action: 'core:x', inputs: '{"a": 1}' });
+		expect(outputOf(result, ZAPIER_NODE)[0].json.results).toEqual([expect.objectContaining({ a: 1 })]);
+	});
+
+	test.each(['queued', 'running', 'missing', 'http202'] as const)('goes on waiting while the run says "%s"', async (pending) => {
+		engine.sandbox.configure({ pendingStatus: pending, runDurationMs: 600 });
+		const result = await run({ action: 'core:x', inputs: '{}' });
+		expect(outputOf(result, ZAPIER_NODE)[0].json.status).toBe('success');
+		expect(requests('GET /v2/action-runs/:id')).toBeGreaterThan(1);
+	});
+
+	test('outputs one item per result when asked', async () => {
+		const result = await run({ action: 'core:x', inputs: '{"a": 1}', options: { output: 'results' } });
+		const items = outputOf(result, ZAPIER_NODE);
+		expect(items.map((i) => i.json)).toEqual([expect.objectContaining({ a: 1 }), expect.objectContaining({ action: 'core:x' })]);
+		expect(items.map((i) => i.pairedItem)).toEqual([{ item: 0 }, { item: 0 }]);
+	});
+
+	test('never puts the access token in the output', async () => {
+		const result = await run({ action: 'core:x', inputs: '{}' });
+		const token = engine.credentials.get('zapier-sandbox').oauthTokenData as IDataObject;
+		expect(JSON.stringify(result.data)).not.toContain(token.access_token as string);
+	});
+});
+
+describe('run errors', () => {
+	test('fail the item with Zapier\'s code, title, detail and a hint', async () => {
+		engine.sandbox.configure({ runErrorCode: 'authentication' });
+		const result = await run({ action: 'core:x', inputs: '{}' });
+		const error = errorOf(result)!;
+		expect(error.message).toBe(
+			'The Zapier action run failed: Authentication failed – The run failed with a authentication error. [authentication] [item 0]',
+		);
+		expect(error.description).toMatch(/reconnect it in Zapier/);
+	});
+
+	test('are data with "Return Run Errors as Data"', async () => {
+		engine.sandbox.scriptRuns({ errorCode: 'throttled', delay: 30 });
+		const result = await run({ action: 'core:x', inputs: '{}', options: { returnRunErrorsAsData: true } });
+		expect(errorOf(result)).toBeUndefined();
+		expect(outputOf(result, ZAPIER_NODE)[0].json).toMatchObject({
+			status: 'error',
+			errors: [{ code: 'throttled', delay: 30, hint: 'The app throttled this run: wait 30 s before running it again.' }],
+		});
+	});
+
+	test('count even next to status "success"', async () => {
+		engine.sandbox.scriptRuns({ errorsWithSuccess: true });
+		const result = await run({ action: 'core:x', inputs: '{}' });
+		expect(errorOf(result)?.message).toMatch(/\[partner\]/);
+	});
+
+	test('become an error item with the run under Continue On Fail', async () => {
+		engine.sandbox.configure({ runErrorCode: 'user' });
+		const result = await run({ action: 'core:x', inputs: '{}' }, { continueOnFail: true });
+		const [item] = outputOf(result, ZAPIER_NODE);
+		expect(item.json.error).toMatch(/\[user\]/);
+		expect(item.json.run).toMatchObject({ status: 'error', errors: [{ code: 'user' }] });
+	});
+});
+
+describe('without waiting, and Get', () => {
+	test('Run returns the created run at once; Get reads it', async () => {
+		engine.sandbox.configure({ runDurationMs: 300 });
+		const started = await run({ action: 'core:x', inputs: '{"a": 1}', waitForCompletion: false });
+		const [created] = outputOf(started, ZAPIER_NODE);
+		expect(created.json).toEqual({ id: expect.any(String), status: 'waiting' });
+		expect(requests('GET /v2/action-runs/:id')).toBe(0);
+
+		const read = await run({ operation: 'get', runId: created.json.id, waitForCompletion: true });
+		expect(outputOf(read, ZAPIER_NODE)[0].json).toMatchObject({ id: created.json.id, status: 'success', results: [expect.objectContaining({ a: 1 }), expect.anything()] });
+	});
+
+	test('Get of an unknown run fails with Zapier\'s 404', async () => {
+		const result = await run({ operation: 'get', runId: '00000000-0000-0000-0000-000000000000' });
+		expect(errorOf(result)?.message).toBe('Zapier refused the request (HTTP 404): Not found. [item 0]');
+	});
+});
+
+describe('timeouts', () => {
+	test('return the run as still waiting, never re-run; a later Get finishes it', async () => {
+		engine.sandbox.configure({ runDurationMs: 2_500 });
+		const result = await run({ action: 'core:x', inputs: '{}', options: { timeout: 1 } });
+		const [item] = outputOf(result, ZAPIER_NODE);
+		expect(item.json).toMatchObject({ status: 'waiting', id: expect.any(String) });
+		expect(item.json.durationMs).toBeGreaterThanOrEqual(1000);
+		expect(requests('POST /v2/action-runs')).toBe(1);
+
+		const read = await run({ operation: 'get', runId: item.json.id, waitForCompletion: true });
+		expect(outputOf(read, ZAPIER_NODE)[0].json).toMatchObject({ id: item.json.id, status: 'success' });
+		expect(engine.sandbox.counters.runsCreated).toBe(1);
+	});
+
+	test('fail the item when "On Timeout" says so', async () => {
+		engine.sandbox.configure({ runDurationMs: 2_500 });
+		const result = await run({ action: 'core:x', inputs: '{}', options: { timeout: 1, onTimeout: 'fail' } });
+		expect(errorOf(result)?.message).toMatch(/^The Zapier action run [0-9a-f-]{36} was still "waiting" after 1 s \[item 0\]$/);
+		expect(engine.sandbox.counters.runsCreated).toBe(1);
+	});
+});
+
+test('cancelling the execution stops the wait within a second', async () => {
+	engine.sandbox.configure({ runDurationMs: 60_000 });
+	const execution = startWorkflow(workflow({ action: 'core:x', inputs: '{}' }), engine);
+	while (requests('GET /v2/action-runs/:id') < 5) await new Promise((r) => setTimeout(r, 20));
+
+	const cancelledAt = Date.now();
+	execution.cancel();
+	await execution.done.catch(() => undefined);
+	const stoppedAfterMs = Date.now() - cancelledAt;
+	const readsAtStop = requests('GET /v2/action-runs/:id');
+	await new Promise((r) => setTimeout(r, 1_500));
+
+	expect(stoppedAfterMs).toBeLessThan(1_000);
+	expect(requests('GET /v2/action-runs/:id')).toBe(readsAtStop);
+});
