@@ -3,6 +3,7 @@ import type { IDataObject, INode, INodeParameters } from 'n8n-workflow';
 import example from '../../examples/run-an-action.json';
 import { ZapierOAuth2Api } from '../../credentials/ZapierOAuth2Api.credentials';
 import { ZapierActions } from '../../nodes/ZapierActions/ZapierActions.node';
+import { connectToSandbox } from '../../sandbox/connect';
 import { ZapierSandbox } from '../../sandbox/server';
 import type { WorkflowJson } from './harness';
 import { CredentialStore, NodeTypes } from './harness';
@@ -11,41 +12,8 @@ export const NODE_TYPE = 'n8n-nodes-zapier-actions.zapierActions';
 export const CREDENTIAL_ID = 'zapier-sandbox';
 export const ZAPIER_NODE = 'Zapier Actions';
 
-/**
- * Connects a credential as n8n's OAuth2 callback does: the authorization-code grant against the
- * sandbox's authorize and token endpoints.
- */
 export async function connectCredential(sandbox: ZapierSandbox, store: CredentialStore): Promise<void> {
-	const { clientId, clientSecret } = sandbox.config;
-	const authorize = new URL(`${sandbox.url}/oauth/authorize`);
-	authorize.search = new URLSearchParams({
-		response_type: 'code',
-		client_id: clientId,
-		redirect_uri: 'http://127.0.0.1:5678/rest/oauth2-credential/callback',
-		scope: 'zap zap:write action:run connection:read',
-		state: 'engine-test',
-	}).toString();
-	const redirect = await fetch(authorize, { redirect: 'manual' });
-	const code = new URL(redirect.headers.get('location')!).searchParams.get('code')!;
-	const token = await fetch(`${sandbox.url}/oauth/token/`, {
-		method: 'POST',
-		headers: {
-			Authorization: `Basic ${Buffer.from(`${clientId}:${clientSecret}`).toString('base64')}`,
-			'Content-Type': 'application/x-www-form-urlencoded',
-		},
-		body: new URLSearchParams({ grant_type: 'authorization_code', code, redirect_uri: 'http://127.0.0.1:5678/rest/oauth2-credential/callback' }),
-	});
-	store.set(CREDENTIAL_ID, {
-		clientId,
-		clientSecret,
-		apiBaseUrl: sandbox.url,
-		authUrl: `${sandbox.url}/oauth/authorize`,
-		accessTokenUrl: `${sandbox.url}/oauth/token/`,
-		grantType: 'authorizationCode',
-		authentication: 'header',
-		scope: 'zap zap:write action:run connection:read',
-		oauthTokenData: (await token.json()) as IDataObject,
-	});
+	store.set(CREDENTIAL_ID, await connectToSandbox(sandbox.url, sandbox.config));
 }
 
 export interface Engine {

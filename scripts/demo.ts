@@ -1,0 +1,47 @@
+/**
+ * `npm run demo`: starts the local Zapier sandbox, connects a credential to it through OAuth2, and
+ * runs examples/run-an-action.json through n8n's workflow engine with the built node from dist/.
+ */
+import type { INodeType } from 'n8n-workflow';
+
+import example from '../examples/run-an-action.json';
+import { ZapierOAuth2Api } from '../dist/credentials/ZapierOAuth2Api.credentials';
+import { ZapierActions } from '../dist/nodes/ZapierActions/ZapierActions.node';
+import { connectToSandbox } from '../sandbox/connect';
+import { ZapierSandbox } from '../sandbox/server';
+import type { WorkflowJson } from '../test/engine/harness';
+import { CredentialStore, errorOf, NodeTypes, outputOf, runWorkflow } from '../test/engine/harness';
+
+async function main() {
+	const sandbox = new ZapierSandbox({ runDurationMs: 1_500 });
+	const url = await sandbox.start();
+	console.log(`Zapier sandbox on ${url}`);
+
+	const credentials = new CredentialStore({
+		zapierOAuth2Api: new ZapierOAuth2Api(),
+		oAuth2Api: { name: 'oAuth2Api', displayName: 'OAuth2 API', properties: [] },
+	});
+	const workflow = example as unknown as WorkflowJson;
+	const zapierNode = workflow.nodes.find((node) => node.type.endsWith('.zapierActions'))!;
+	credentials.set(zapierNode.credentials!.zapierOAuth2Api.id!, await connectToSandbox(url, sandbox.config));
+	const nodeTypes = new NodeTypes({ [zapierNode.type]: new ZapierActions() as INodeType });
+
+	console.log(`Running "${workflow.name}": ${zapierNode.parameters.action} through n8n's engine ...`);
+	const started = Date.now();
+	const run = await runWorkflow(workflow, { nodeTypes, credentials });
+	const error = errorOf(run);
+	await sandbox.stop();
+	if (error) {
+		console.error(`The workflow failed: ${error.message}`);
+		process.exit(1);
+	}
+	const items = outputOf(run, zapierNode.name);
+	console.log(`"${zapierNode.name}" output ${items.length} item(s) in ${Date.now() - started} ms:`);
+	console.log(JSON.stringify(items, null, 2));
+	console.log('Sandbox requests:', JSON.stringify(sandbox.counters.requests));
+}
+
+main().catch((error) => {
+	console.error(error);
+	process.exit(1);
+});

@@ -1,0 +1,35 @@
+import { baseDelayMs, nextPollDelayMs } from '../../nodes/ZapierActions/transport/poll';
+
+const noJitter = () => 0;
+const fullJitter = () => 1;
+
+test('the first looks come quickly, then the schedule slows as the run ages', () => {
+	expect([0, 1, 2, 3].map((attempt) => baseDelayMs(attempt, 0))).toEqual([50, 125, 250, 500]);
+	expect(baseDelayMs(4, 5_000)).toBe(1_000);
+	expect(baseDelayMs(10, 15_000)).toBe(2_500);
+	expect(baseDelayMs(20, 45_000)).toBe(5_000);
+	expect(baseDelayMs(30, 90_000)).toBe(10_000);
+});
+
+test('jitter adds between 0 and 50 %', () => {
+	expect(nextPollDelayMs(4, 5_000, 180_000, noJitter)).toBe(1_000);
+	expect(nextPollDelayMs(4, 5_000, 180_000, fullJitter)).toBe(1_500);
+	expect(nextPollDelayMs(30, 90_000, 180_000, () => 0.5)).toBe(12_500);
+});
+
+test('never waits past the deadline, so the last look is at the timeout', () => {
+	expect(nextPollDelayMs(30, 175_000, 180_000, fullJitter)).toBe(5_000);
+	expect(nextPollDelayMs(30, 180_000, 180_000, fullJitter)).toBe(0);
+	expect(nextPollDelayMs(30, 181_000, 180_000, fullJitter)).toBe(0);
+});
+
+test('a whole 180 s wait costs a bounded number of reads', () => {
+	let elapsed = 0;
+	let reads = 0;
+	while (elapsed < 180_000) {
+		elapsed += nextPollDelayMs(reads, elapsed, 180_000, noJitter);
+		reads++;
+	}
+	expect(elapsed).toBe(180_000);
+	expect(reads).toBe(4 + 10 + 8 + 6 + 12);
+});
