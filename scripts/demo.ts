@@ -2,7 +2,7 @@
  * `npm run demo`: starts the local Zapier sandbox, connects a credential to it through OAuth2, and
  * runs examples/run-an-action.json through n8n's workflow engine with the built node from dist/.
  */
-import type { INodeType } from 'n8n-workflow';
+import type { ICredentialDataDecryptedObject, INodeType } from 'n8n-workflow';
 
 import example from '../examples/run-an-action.json';
 import { ZapierOAuth2Api } from '../dist/credentials/ZapierOAuth2Api.credentials';
@@ -23,7 +23,7 @@ async function main() {
 	});
 	const workflow = example as unknown as WorkflowJson;
 	const zapierNode = workflow.nodes.find((node) => node.type.endsWith('.zapierActions'))!;
-	credentials.set(zapierNode.credentials!.zapierOAuth2Api.id!, await connectToSandbox(url, sandbox.config));
+	credentials.set(zapierNode.credentials!.zapierOAuth2Api.id!, (await connectToSandbox(url, sandbox.config)) as ICredentialDataDecryptedObject);
 	const nodeTypes = new NodeTypes({ [zapierNode.type]: new ZapierActions() as INodeType });
 
 	console.log(`Running "${workflow.name}": ${zapierNode.parameters.action} through n8n's engine ...`);

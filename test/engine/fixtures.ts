@@ -1,4 +1,4 @@
-import type { IDataObject, INode, INodeParameters } from 'n8n-workflow';
+import type { ICredentialDataDecryptedObject, IDataObject, INode, INodeParameters } from 'n8n-workflow';
 
 import example from '../../examples/run-an-action.json';
 import { ZapierOAuth2Api } from '../../credentials/ZapierOAuth2Api.credentials';
@@ -13,7 +13,7 @@ export const CREDENTIAL_ID = 'zapier-sandbox';
 export const ZAPIER_NODE = 'Zapier Actions';
 
 export async function connectCredential(sandbox: ZapierSandbox, store: CredentialStore): Promise<void> {
-	store.set(CREDENTIAL_ID, await connectToSandbox(sandbox.url, sandbox.config));
+	store.set(CREDENTIAL_ID, (await connectToSandbox(sandbox.url, sandbox.config)) as ICredentialDataDecryptedObject);
 }
 
 export interface Engine {
@@ -39,11 +39,11 @@ export async function startEngine(): Promise<Engine> {
  * The example workflow with the Zapier node's parameters replaced, fed `items` (as pin data on the
  * trigger) and with "Continue On Fail" when asked.
  */
-export function workflow(parameters: INodeParameters, options: { items?: IDataObject[]; continueOnFail?: boolean } = {}): WorkflowJson {
+export function workflow(parameters: IDataObject, options: { items?: IDataObject[]; continueOnFail?: boolean } = {}): WorkflowJson {
 	const json = structuredClone(example) as unknown as WorkflowJson;
 	const trigger = json.nodes[0];
 	const zapier = json.nodes.find((node) => node.name === ZAPIER_NODE) as INode;
-	zapier.parameters = { resource: 'actionRun', operation: 'run', ...parameters };
+	zapier.parameters = { resource: 'actionRun', operation: 'run', ...parameters } as INodeParameters;
 	if (options.continueOnFail) zapier.onError = 'continueRegularOutput';
 	if (options.items) json.pinData = { [trigger.name]: options.items.map((json) => ({ json })) };
 	return json;
