@@ -4,6 +4,7 @@ module.exports = {
 	testEnvironment: 'node',
 	roots: ['<rootDir>/test'],
 	testMatch: ['**/*.test.ts'],
+	testPathIgnorePatterns: ['/node_modules/', '\\.e2e\\.test\\.ts$'],
 	testTimeout: 60_000,
 	setupFiles: ['<rootDir>/test/setup-env.js'],
 	transform: { '^.+\\.ts$': ['ts-jest', { diagnostics: false }] },

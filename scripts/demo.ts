@@ -2,15 +2,17 @@
  * `npm run demo`: starts the local Zapier sandbox, connects a credential to it through OAuth2, and
  * runs examples/run-an-action.json through n8n's workflow engine with the built node from dist/.
  */
-import type { ICredentialDataDecryptedObject, INodeType } from 'n8n-workflow';
+import type { ICredentialDataDecryptedObject, ICredentialType, INodeType } from 'n8n-workflow';
 
 import example from '../examples/run-an-action.json';
-import { ZapierOAuth2Api } from '../dist/credentials/ZapierOAuth2Api.credentials';
-import { ZapierActions } from '../dist/nodes/ZapierActions/ZapierActions.node';
 import { connectToSandbox } from '../sandbox/connect';
 import { ZapierSandbox } from '../sandbox/server';
 import type { WorkflowJson } from '../test/engine/harness';
 import { CredentialStore, errorOf, NodeTypes, outputOf, runWorkflow } from '../test/engine/harness';
+
+// The built package, as n8n loads it.
+const { ZapierOAuth2Api } = require('../dist/credentials/ZapierOAuth2Api.credentials.js') as { ZapierOAuth2Api: new () => ICredentialType };
+const { ZapierActions } = require('../dist/nodes/ZapierActions/ZapierActions.node.js') as { ZapierActions: new () => INodeType };
 
 async function main() {
 	const sandbox = new ZapierSandbox({ runDurationMs: 1_500 });
@@ -24,7 +26,7 @@ async function main() {
 	const workflow = example as unknown as WorkflowJson;
 	const zapierNode = workflow.nodes.find((node) => node.type.endsWith('.zapierActions'))!;
 	credentials.set(zapierNode.credentials!.zapierOAuth2Api.id!, (await connectToSandbox(url, sandbox.config)) as ICredentialDataDecryptedObject);
-	const nodeTypes = new NodeTypes({ [zapierNode.type]: new ZapierActions() as INodeType });
+	const nodeTypes = new NodeTypes({ [zapierNode.type]: new ZapierActions() });
 
 	console.log(`Running "${workflow.name}": ${zapierNode.parameters.action} through n8n's engine ...`);
 	const started = Date.now();

