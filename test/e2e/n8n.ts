@@ -37,7 +37,7 @@ export function provisionN8n(): N8nInstall {
 /** Builds and packs this package; returns the tarball's path. */
 export function packPackage(destination: string): string {
 	execFileSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'ignore' });
-	const name = execFileSync('npm', ['pack', '--pack-destination', destination], { cwd: ROOT }).toString().trim().split('\n').pop()!;
+	const name = execFileSync('npm', ['pack', '--pack-destination', destination], { cwd: ROOT, stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim().split('\n').pop()!;
 	return join(destination, name);
 }
 
@@ -87,6 +87,8 @@ export class N8nServer {
 	env(port = 0, brokerPort = 0): NodeJS.ProcessEnv {
 		return {
 			...process.env,
+			// Under jest NODE_ENV is "test", which n8n treats as its own test mode.
+			NODE_ENV: 'production',
 			PATH: `${join(this.install.nodeBin, '..')}:${process.env.PATH}`,
 			N8N_USER_FOLDER: this.userFolder,
 			N8N_ENCRYPTION_KEY: 'zapier-actions-e2e-encryption-key',
@@ -98,7 +100,7 @@ export class N8nServer {
 			N8N_SECURE_COOKIE: 'false',
 			N8N_LISTEN_ADDRESS: '127.0.0.1',
 			N8N_HOST: '127.0.0.1',
-			N8N_LOG_LEVEL: process.env.N8N_LOG_LEVEL ?? 'warn',
+			N8N_LOG_LEVEL: process.env.N8N_E2E_LOG_LEVEL ?? 'warn',
 			...(port ? { N8N_PORT: String(port), WEBHOOK_URL: `http://127.0.0.1:${port}/` } : {}),
 			...(brokerPort ? { N8N_RUNNERS_BROKER_PORT: String(brokerPort) } : {}),
 			...this.extraEnv,
