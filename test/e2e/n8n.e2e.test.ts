@@ -2,38 +2,26 @@
  * The packed package inside a real n8n 2.x server: workflows published and called through their
  * webhooks, against the local Zapier sandbox, with n8n itself refreshing and storing OAuth2 tokens.
  */
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import example from '../../examples/run-an-action.json';
-import { connectToSandbox } from '../../sandbox/connect';
-import { ZapierSandbox } from '../../sandbox/server';
-import { N8nServer, packPackage, provisionN8n } from './n8n';
-import { CREDENTIAL, e2eWorkflows } from './workflows';
+import type { Browser, Page } from 'playwright-core';
 
-export const EXAMPLE_ID = 'exampleRunAction';
+import { byTestId, launchBrowser, signIn } from './editor';
+import { ROOT } from './n8n';
+import type { Stack } from './stack';
+import { CREDENTIAL, EXAMPLE_WORKFLOW_ID, startStack } from './stack';
+import { e2eWorkflows } from './workflows';
 
-let sandbox: ZapierSandbox;
-let n8n: N8nServer;
+let stack: Stack;
+let sandbox: Stack['sandbox'];
+let n8n: Stack['n8n'];
 
 beforeAll(async () => {
-	const install = provisionN8n();
-	sandbox = new ZapierSandbox();
-	await sandbox.start();
-	n8n = new N8nServer(install);
-	n8n.installPackage(packPackage(mkdtempSync(join(tmpdir(), 'zapier-pack-'))));
-	n8n.importCredentials([{ ...CREDENTIAL, type: 'zapierOAuth2Api', data: await connectToSandbox(sandbox.url, sandbox.config) }]);
-	n8n.importWorkflows([...e2eWorkflows, { ...(example as never as object), id: EXAMPLE_ID } as never]);
-	await n8n.start();
-	await n8n.setupOwner();
+	stack = await startStack({ workflows: e2eWorkflows });
+	({ sandbox, n8n } = stack);
 }, 900_000);
 
-afterAll(async () => {
-	await n8n?.stop();
-	await sandbox?.stop();
-	n8n?.removeUserFolder();
-});
+afterAll(async () => await stack?.stop());
 
 beforeEach(() => sandbox.reset({ runDurationMs: 300 }));
 
@@ -112,4 +100,53 @@ test('an expired token is refreshed by n8n, which stores the rotated refresh tok
 	expect((await call('e2e-run', { action: 'core:x', inputs: {} })).body[0].status).toBe('success');
 	expect(sandbox.counters.refreshes).toBe(2);
 	expect(sandbox.counters.runsCreated).toBe(2);
+});
+
+describe("n8n's editor in a real browser", () => {
+	let browser: Browser;
+	let page: Page;
+	const screenshot = async (name: string) => await page.screenshot({ path: join(ROOT, 'docs', name) });
+
+	beforeAll(async () => {
+		browser = await launchBrowser();
+		page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+		await signIn(page, n8n.url);
+	});
+	afterAll(async () => await browser?.close());
+
+	test('opens the example workflow with the node on the canvas', async () => {
+		await page.goto(`${n8n.url}/workflow/${EXAMPLE_WORKFLOW_ID}`);
+		const node = page.locator('[data-test-id="canvas-node"][data-node-name="Zapier Actions"]');
+		await node.waitFor({ timeout: 60_000 });
+		await expect(node.textContent()).resolves.toContain('Run example_core:Vn7xbE60');
+		await screenshot('editor-canvas.png');
+	});
+
+	test("renders the node's parameters with the connected credential", async () => {
+		await page.locator('[data-test-id="canvas-node"][data-node-name="Zapier Actions"]').dblclick();
+		await byTestId(page, 'ndv').waitFor();
+		await expect(byTestId(page, 'node-credentials-select').locator('input').inputValue()).resolves.toBe(CREDENTIAL.name);
+		for (const parameter of ['resource', 'operation', 'action', 'authenticationId', 'inputs', 'waitForCompletion']) {
+			await expect(byTestId(page, `parameter-input-${parameter}`).isVisible()).resolves.toBe(true);
+		}
+		await expect(byTestId(page, 'parameter-input-action').locator('input').inputValue()).resolves.toBe('example_core:Vn7xbE60');
+		await screenshot('editor-node.png');
+	});
+
+	test('runs the node from the editor and shows the run', async () => {
+		await byTestId(page, 'node-execute-button').click();
+		const output = byTestId(page, 'output-panel');
+		await output.getByText('success', { exact: true }).waitFor({ timeout: 60_000 });
+		const [run] = sandbox.runs.values();
+		await expect(output.textContent()).resolves.toContain(run.id);
+		await expect(output.textContent()).resolves.toContain('me@example.com');
+		await screenshot('editor-run.png');
+	});
+
+	test('runs the whole workflow from the canvas', async () => {
+		await byTestId(page, 'ndv-close-button').click();
+		await byTestId(page, 'execute-workflow-button').click();
+		await page.getByText('Workflow executed successfully').waitFor({ timeout: 60_000 });
+		expect(sandbox.counters.runsCreated).toBe(1);
+	});
 });

@@ -6,6 +6,7 @@
 import { execFileSync, spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { request } from 'node:http';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -184,19 +185,8 @@ export class N8nServer {
 	async callWebhook(path: string, body: unknown): Promise<{ status: number; body: any }> {
 		const deadline = Date.now() + 60_000;
 		for (;;) {
-			const response = await fetch(`${this.url}/webhook/${path}`, {
-				method: 'POST',
-				headers: { 'Content-Type': 'application/json' },
-				body: JSON.stringify(body),
-			});
-			const text = await response.text();
-			if (response.status !== 404 || Date.now() > deadline) {
-				let parsed: unknown = text;
-				try {
-					parsed = JSON.parse(text);
-				} catch {}
-				return { status: response.status, body: parsed };
-			}
+			const response = await postJson(`${this.url}/webhook/${path}`, body);
+			if (response.status !== 404 || Date.now() > deadline) return response;
 			await new Promise((r) => setTimeout(r, 500));
 		}
 	}
@@ -223,4 +213,28 @@ export class N8nServer {
 	removeUserFolder(): void {
 		rmSync(this.userFolder, { recursive: true, force: true });
 	}
+}
+
+/**
+ * POSTs JSON on a connection of its own: a kept-alive socket that n8n closes while idle would fail
+ * the call, and a call that starts a Zapier run must not be retried blindly.
+ */
+export async function postJson(url: string, body: unknown): Promise<{ status: number; body: any }> {
+	const payload = JSON.stringify(body);
+	return await new Promise((resolveResponse, reject) => {
+		const req = request(url, { method: 'POST', agent: false, headers: { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(payload) } }, (res) => {
+			const chunks: Buffer[] = [];
+			res.on('data', (chunk: Buffer) => chunks.push(chunk));
+			res.on('end', () => {
+				const text = Buffer.concat(chunks).toString();
+				let parsed: unknown = text;
+				try {
+					parsed = JSON.parse(text);
+				} catch {}
+				resolveResponse({ status: res.statusCode ?? 0, body: parsed });
+			});
+		});
+		req.on('error', reject);
+		req.end(payload);
+	});
 }

@@ -1,8 +1,8 @@
 /** The workflows the end-to-end suite imports into n8n: each starts at a webhook and answers with its last node's items. */
 import type { WorkflowImport } from './n8n';
 import { NODE_TYPE } from './n8n';
+import { CREDENTIAL } from './stack';
 
-export const CREDENTIAL = { id: 'zapier-sandbox', name: 'Zapier sandbox' };
 
 type Node = Record<string, unknown> & { name: string };
 

@@ -1,0 +1,51 @@
+/**
+ * The whole stack a user would have: the local Zapier sandbox, and a real n8n with this package
+ * installed from its tarball, a Zapier credential connected to the sandbox, and workflows imported.
+ */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import example from '../../examples/run-an-action.json';
+import { connectToSandbox } from '../../sandbox/connect';
+import type { SandboxConfig } from '../../sandbox/server';
+import { ZapierSandbox } from '../../sandbox/server';
+import type { WorkflowImport } from './n8n';
+import { N8nServer, packPackage, provisionN8n } from './n8n';
+
+export const CREDENTIAL = { id: 'zapier-sandbox', name: 'Zapier sandbox' };
+export const EXAMPLE_WORKFLOW_ID = 'exampleRunAction';
+
+export interface Stack {
+	sandbox: ZapierSandbox;
+	n8n: N8nServer;
+	stop(): Promise<void>;
+}
+
+export async function startStack(options: {
+	workflows?: WorkflowImport[];
+	sandbox?: Partial<SandboxConfig>;
+	sandboxPort?: number;
+	n8nPort?: number;
+	env?: Record<string, string>;
+}): Promise<Stack> {
+	const install = provisionN8n();
+	const sandbox = new ZapierSandbox(options.sandbox);
+	await sandbox.start(options.sandboxPort);
+	const n8n = new N8nServer(install, undefined, options.env);
+	n8n.installPackage(packPackage(mkdtempSync(join(tmpdir(), 'zapier-pack-'))));
+	n8n.importCredentials([{ ...CREDENTIAL, type: 'zapierOAuth2Api', data: { ...(await connectToSandbox(sandbox.url, sandbox.config)) } }]);
+	const exampleWorkflow = { ...(example as unknown as WorkflowImport), id: EXAMPLE_WORKFLOW_ID };
+	n8n.importWorkflows([exampleWorkflow, ...(options.workflows ?? [])]);
+	await n8n.start(options.n8nPort);
+	await n8n.setupOwner();
+	return {
+		sandbox,
+		n8n,
+		async stop() {
+			await n8n.stop();
+			await sandbox.stop();
+			n8n.removeUserFolder();
+		},
+	};
+}
