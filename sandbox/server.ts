@@ -8,6 +8,9 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
+import type { CatalogAction, CatalogApp } from './catalog';
+import { APPS, choices, inputFields } from './catalog';
+
 export type PendingStatus = 'waiting' | 'queued' | 'running' | 'missing' | 'http202';
 export type ResultShape = 'array' | 'object' | 'empty';
 
@@ -34,6 +37,15 @@ export interface SandboxConfig {
 	/** Added before every answer. */
 	latencyMs: number;
 	rateLimit: RateLimitConfig | null;
+	/** How long an action ID from `GET /v2/actions` keeps working. */
+	actionIdTtlMs: number;
+	/** Whether every lookup hands out new action IDs (Zapier's do change). */
+	rotateActionIds: boolean;
+	/** Whether an action ID that no lookup handed out may still run (free-form IDs). */
+	acceptUnknownActionIds: boolean;
+	/** Page sizes of the discovery lists. */
+	pageSize: number;
+	choicesPageSize: number;
 }
 
 /** Overrides for one run, taken in the order runs are created. */
@@ -71,6 +83,7 @@ interface Run {
 	id: string;
 	createdAt: number;
 	action: string;
+	actionKey?: string;
 	authentication: string | null;
 	inputs: Record<string, unknown>;
 	durationMs: number;
@@ -94,6 +107,11 @@ export const DEFAULT_CONFIG: SandboxConfig = {
 	runErrorCode: null,
 	latencyMs: 0,
 	rateLimit: null,
+	actionIdTtlMs: 10 * 60_000,
+	rotateActionIds: true,
+	acceptUnknownActionIds: true,
+	pageSize: 4,
+	choicesPageSize: 10,
 };
 
 const ERROR_TITLES: Record<string, string> = {
@@ -121,6 +139,8 @@ export class ZapierSandbox {
 	private accessTokens = new Map<string, Token>();
 	private refreshTokens = new Set<string>();
 	private codes = new Set<string>();
+	/** Action IDs handed out by lookups. */
+	private actionIds = new Map<string, { app: CatalogApp; action: CatalogAction; issuedAt: number }>();
 	private window = { startedAt: 0, count: 0, cooldownUntil: 0 };
 	private server?: Server;
 	url = '';
@@ -156,6 +176,7 @@ export class ZapierSandbox {
 		this.script = [];
 		this.faults = { POST: [], GET: [] };
 		this.window = { startedAt: 0, count: 0, cooldownUntil: 0 };
+		this.actionIds.clear();
 	}
 
 	configure(config: Partial<SandboxConfig>): void {
@@ -237,6 +258,12 @@ export class ZapierSandbox {
 			if (!this.gate(req, res)) return;
 			return this.readRun(decodeURIComponent(runMatch[1]), req, res);
 		}
+		const discovery = this.discoveryRoute(method, path);
+		if (discovery) {
+			this.count(discovery.route);
+			if (!this.gate(req, res)) return;
+			return discovery.handle(url, raw, res);
+		}
 		this.count(`${method} ${path}`);
 		this.json(res, 404, apiError(404, 'not_found', 'NotFound', `No route for ${method} ${path}.`));
 	}
@@ -308,7 +335,7 @@ export class ZapierSandbox {
 
 	private async createRun(req: IncomingMessage, raw: string, res: ServerResponse): Promise<void> {
 		let created: Run | undefined;
-		const problem = validateRunRequest(req, raw);
+		const problem = validateRunRequest(req, raw) ?? this.checkActionId(JSON.parse(raw).data.action);
 		const commit = () => {
 			if (problem || created) return;
 			created = this.newRun(JSON.parse(raw).data);
@@ -325,6 +352,7 @@ export class ZapierSandbox {
 			id: randomUUID(),
 			createdAt: Date.now(),
 			action: data.action,
+			actionKey: this.actionIds.get(data.action)?.action.key,
 			authentication: data.authentication ?? null,
 			inputs: data.inputs,
 			durationMs: script.durationMs ?? this.config.runDurationMs,
@@ -360,9 +388,141 @@ export class ZapierSandbox {
 			const status = run.errorsWithSuccess ? 'success' : 'error';
 			return this.json(res, 200, { data: { type: 'run', status, results: [], errors: [error] } });
 		}
-		const record = { id: `record_${run.id.slice(0, 8)}`, action: run.action, ...run.inputs };
+		const record = { id: `record_${run.id.slice(0, 8)}`, action: run.action, ...(run.actionKey ? { action_key: run.actionKey } : {}), ...run.inputs };
 		const results = run.resultShape === 'array' ? [record, { id: `record_${run.id.slice(0, 8)}_2`, action: run.action }] : run.resultShape === 'object' ? record : [];
 		this.json(res, 200, { data: { type: 'run', status: 'success', results, errors: [] } });
+	}
+
+	/** An action ID must come from a lookup that has not expired (unknown IDs may be allowed). */
+	private checkActionId(id: string): Problem | undefined {
+		const issued = this.actionIds.get(id);
+		const pointer = '/data/action';
+		if (issued && Date.now() - issued.issuedAt > this.config.actionIdTtlMs) {
+			return { code: 'invalid', title: 'ValidationError', detail: `The action ID "${id}" has expired. Look the action up again.`, pointer };
+		}
+		if (!issued && !this.config.acceptUnknownActionIds) {
+			return { code: 'invalid', title: 'ValidationError', detail: `Unknown action ID "${id}".`, pointer };
+		}
+		return undefined;
+	}
+
+	private issueActionId(app: CatalogApp, action: CatalogAction): string {
+		if (!this.config.rotateActionIds) {
+			const existing = [...this.actionIds.entries()].find(([, v]) => v.app === app && v.action === action);
+			if (existing) return existing[0];
+		}
+		const id = `${app.slug}_core:${randomBytes(4).toString('hex')}`;
+		this.actionIds.set(id, { app, action, issuedAt: Date.now() });
+		return id;
+	}
+
+	private page<T>(url: URL, items: T[], res: ServerResponse): void {
+		const limit = Math.max(1, Number(url.searchParams.get('limit') ?? this.config.pageSize));
+		const offset = Math.max(0, Number(url.searchParams.get('offset') ?? 0));
+		const link = (at: number) => {
+			const next = new URL(url.toString().replace('http://127.0.0.1', this.url));
+			next.searchParams.set('offset', String(at));
+			next.searchParams.set('limit', String(limit));
+			return next.toString();
+		};
+		this.json(res, 200, {
+			links: { next: offset + limit < items.length ? link(offset + limit) : null, prev: offset > 0 ? link(Math.max(0, offset - limit)) : null },
+			meta: { count: items.length, limit, offset },
+			data: items.slice(offset, offset + limit),
+		});
+	}
+
+	private appById(id: string | null): CatalogApp | undefined {
+		return APPS.find((app) => app.id === id);
+	}
+
+	private discoveryRoute(method: string, path: string) {
+		type Handler = (url: URL, raw: string, res: ServerResponse) => void;
+		const route = (name: string, handle: Handler) => ({ route: name, handle });
+		if (method === 'GET' && path === '/v2/apps') return route('GET /v2/apps', (url, _raw, res) => this.listApps(url, res));
+		if (method === 'GET' && path === '/v2/actions') return route('GET /v2/actions', (url, _raw, res) => this.listActions(url, res));
+		if (method === 'GET' && path === '/v2/authentications') {
+			return route('GET /v2/authentications', (url, _raw, res) => this.listAuthentications(url, res));
+		}
+		const inputs = /^\/v2\/actions\/([^/]+)\/inputs$/.exec(path);
+		if (method === 'POST' && inputs) {
+			return route('POST /v2/actions/:id/inputs', (_url, raw, res) => this.listInputs(decodeURIComponent(inputs[1]), raw, res));
+		}
+		const choice = /^\/v2\/actions\/([^/]+)\/inputs\/([^/]+)\/choices$/.exec(path);
+		if (method === 'POST' && choice) {
+			return route('POST /v2/actions/:id/inputs/:input/choices', (url, raw, res) =>
+				this.listChoices(decodeURIComponent(choice[1]), decodeURIComponent(choice[2]), url, raw, res),
+			);
+		}
+		return undefined;
+	}
+
+	private listApps(url: URL, res: ServerResponse): void {
+		const query = (url.searchParams.get('query') ?? '').toLowerCase();
+		const apps = APPS.filter((app) => !query || app.title.toLowerCase().includes(query)).map((app) => ({
+			id: app.id,
+			title: app.title,
+			description: app.description,
+			image: `${this.url}/static/${app.slug}.png`,
+			images: { url_16x16: `${this.url}/static/${app.slug}-16.png`, url_32x32: `${this.url}/static/${app.slug}-32.png`, url_64x64: `${this.url}/static/${app.slug}-64.png`, url_128x128: `${this.url}/static/${app.slug}-128.png` },
+			action_types: [...new Set(app.actions.map((a) => a.action_type))],
+			links: { connect_new_authentication: app.needsAccount ? `${this.url}/connect/${app.slug}` : null },
+		}));
+		this.page(url, apps, res);
+	}
+
+	private listActions(url: URL, res: ServerResponse): void {
+		const app = this.appById(url.searchParams.get('app'));
+		if (!app) return this.json(res, 400, apiError(400, 'invalid', 'ValidationError', 'Unknown app.', undefined, 'app'));
+		const type = url.searchParams.get('action_type');
+		const actions = app.actions
+			.filter((action) => !type || action.action_type === type)
+			.map((action) => ({
+				id: this.issueActionId(app, action),
+				key: action.key,
+				app: app.id,
+				type: 'action',
+				action_type: action.action_type,
+				is_instant: false,
+				title: action.title,
+				description: action.description,
+			}));
+		this.page(url, actions, res);
+	}
+
+	private listAuthentications(url: URL, res: ServerResponse): void {
+		const app = this.appById(url.searchParams.get('app'));
+		if (!app) return this.json(res, 400, apiError(400, 'invalid', 'ValidationError', 'Unknown app.', undefined, 'app'));
+		this.page(url, app.authentications.map((auth) => ({ ...auth, app: app.id })), res);
+	}
+
+	/** The action behind a discovery call, or an answer saying why there is none. */
+	private actionFor(id: string, res: ServerResponse): CatalogAction | undefined {
+		const issued = this.actionIds.get(id);
+		if (!issued) {
+			this.json(res, 404, apiError(404, 'not_found', 'NotFound', `Unknown action ID "${id}".`));
+			return undefined;
+		}
+		return issued.action;
+	}
+
+	private listInputs(id: string, raw: string, res: ServerResponse): void {
+		const action = this.actionFor(id, res);
+		if (!action) return;
+		const inputs = (JSON.parse(raw || '{}').data?.inputs ?? {}) as Record<string, unknown>;
+		this.json(res, 200, { data: inputFields(action.fields, inputs) });
+	}
+
+	private listChoices(id: string, fieldId: string, url: URL, raw: string, res: ServerResponse): void {
+		const action = this.actionFor(id, res);
+		if (!action) return;
+		const inputs = (JSON.parse(raw || '{}').data?.inputs ?? {}) as Record<string, unknown>;
+		const all = choices(action.fields, fieldId, inputs).map((c, i) => ({ id: String(i), type: 'choice', ...c }));
+		const page = Math.max(1, Number(url.searchParams.get('page') ?? 1));
+		const size = this.config.choicesPageSize;
+		const data = all.slice((page - 1) * size, page * size);
+		const next = page * size < all.length ? `${this.url}/v2/actions/${encodeURIComponent(id)}/inputs/${encodeURIComponent(fieldId)}/choices?page=${page + 1}` : null;
+		this.json(res, 200, { links: { next, prev: null }, meta: { page }, data });
 	}
 
 	private authorize(url: URL, res: ServerResponse): void {
@@ -441,8 +601,9 @@ export class ZapierSandbox {
 	}
 }
 
-function apiError(status: number, code: string, title: string, detail: string, pointer?: string) {
-	return { errors: [{ status, code, title, detail, source: pointer ? { pointer } : null, meta: { source: 'SANDBOX' } }] };
+function apiError(status: number, code: string, title: string, detail: string, pointer?: string, parameter?: string) {
+	const source = pointer ? { pointer } : parameter ? { parameter } : null;
+	return { errors: [{ status, code, title, detail, source, meta: { source: 'SANDBOX' } }] };
 }
 
 async function readBody(req: IncomingMessage): Promise<string> {

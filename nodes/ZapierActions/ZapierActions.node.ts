@@ -1,7 +1,10 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
 
 import * as actionRun from './actions/actionRun';
+import * as discovery from './actions/discovery';
 import { router } from './actions/router';
+import { getInputFields } from './methods/resourceMapping';
+import { searchActions, searchApps, searchAuthentications } from './methods/listSearch';
 
 export class ZapierActions implements INodeType {
 	description: INodeTypeDescription = {
@@ -10,8 +13,9 @@ export class ZapierActions implements INodeType {
 		icon: { light: 'file:zapier.svg', dark: 'file:zapier.dark.svg' },
 		group: ['transform'],
 		version: 1,
-		subtitle: '={{ $parameter["operation"] === "get" ? "Get action run" : "Run " + ($parameter["action"] || "an action") }}',
-		description: 'Run any Zapier action through the Powered by Zapier API and get its results',
+		subtitle: '={{ $parameter["resource"] === "actionRun" ? ($parameter["operation"] === "get" ? "Get action run" : "Run " + ($parameter["action"].cachedResultName || $parameter["action"].value || $parameter["action"] || "an action")) : $parameter["operation"] + ": " + $parameter["resource"] }}',
+		description:
+			'Run any Zapier action (send an email, post a message, add a row...) in thousands of apps through the Powered by Zapier API, and get its results. Pick the app, the action and the connected account, then fill the action\'s inputs.',
 		defaults: { name: 'Zapier Actions' },
 		usableAsTool: true,
 		// 'main' rather than NodeConnectionTypes.Main, which n8n 1.x hosts before 1.8x lack.
@@ -24,11 +28,22 @@ export class ZapierActions implements INodeType {
 				name: 'resource',
 				type: 'options',
 				noDataExpression: true,
-				options: [{ name: 'Action Run', value: 'actionRun' }],
+				options: [
+					{ name: 'Action', value: 'action' },
+					{ name: 'Action Run', value: 'actionRun' },
+					{ name: 'App', value: 'app' },
+					{ name: 'Authentication', value: 'authentication' },
+				],
 				default: 'actionRun',
 			},
 			...actionRun.description,
+			...discovery.description,
 		],
+	};
+
+	methods = {
+		listSearch: { searchApps, searchActions, searchAuthentications },
+		resourceMapping: { getInputFields },
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {

@@ -126,7 +126,12 @@ function requestError(ctx: ZapierContext, request: ZapierRequest, failure: Failu
 		const message = mayExist
 			? `Zapier may have created the run: the request failed with HTTP ${failure.status} after reaching Zapier${item}`
 			: `Zapier refused the request (HTTP ${failure.status}): ${detail}${item}`;
-		const description = mayExist ? `${detail}. ${atMostOnce}` : hintForStatus(failure.status);
+		const staleAction = errors.some((error) => error.source?.pointer === '/data/action');
+		const description = mayExist
+			? `${detail}. ${atMostOnce}`
+			: staleAction
+				? "Zapier's action IDs change and expire. Pick the action from the list (it is stored by key and its current ID is looked up on every run), or look up its current ID."
+				: hintForStatus(failure.status);
 		const response: JsonObject = { message, description, httpCode: String(failure.status) };
 		return new NodeApiError(node, response, { message, description, httpCode: String(failure.status), itemIndex });
 	}

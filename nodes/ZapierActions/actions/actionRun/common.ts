@@ -42,7 +42,11 @@ export function checked<T>(
 	check: (value: unknown) => Checked<T>,
 	itemIndex: number,
 ): T {
-	const result = check(value);
+	return need(ctx, field, check(value), itemIndex);
+}
+
+/** The checked value, or an error that names the field and the item. */
+export function need<T>(ctx: IExecuteFunctions, field: string, result: Checked<T>, itemIndex: number): T {
 	if (result.ok) return result.value;
 	throw new NodeOperationError(ctx.getNode(), `${field} ${result.problem} [item ${itemIndex}]`, {
 		itemIndex,

@@ -1,35 +1,69 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+	ResourceMapperValue,
+} from 'n8n-workflow';
 import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
-import { checkId, checkInputs, checkOptionalId } from '../../helpers/validate';
+import { mappedInputs } from '../../helpers/fields';
+import { checkInputs } from '../../helpers/validate';
 import { zapierRequest } from '../../transport/request';
-import { checked, finishedRunOutput, onTimeoutOption, timeoutMs, timeoutOption } from './common';
+import type { ExecutionShared } from '../shared';
+import {
+	actionLocator,
+	actionTypeFilter,
+	appLocator,
+	authenticationLocator,
+	checkAuthentication,
+	resolveActionId,
+} from '../pickers';
+import { checked, finishedRunOutput, need, onTimeoutOption, timeoutMs, timeoutOption } from './common';
 import { waitForRun } from './wait';
 
 const properties: INodeProperties[] = [
-	{
-		displayName: 'Action',
-		name: 'action',
-		type: 'string',
-		required: true,
-		default: '',
-		placeholder: 'example_core:Vn7xbE60',
-		description: 'The ID of the Zapier action to run',
-	},
-	{
-		displayName: 'Authentication',
-		name: 'authenticationId',
-		type: 'string',
-		default: '',
-		placeholder: 'example_QVaAreV1',
-		description:
-			'The ID of the connected account in Zapier the action runs with. Leave empty for actions that need no account.',
-	},
+	appLocator,
+	{ ...actionTypeFilter, displayOptions: { show: { 'action.mode': ['list'] } } },
+	actionLocator,
+	authenticationLocator,
 	{
 		displayName: 'Inputs',
+		name: 'inputsMode',
+		type: 'options',
+		// JSON by default: workflows saved before the mapper existed store no mode and send JSON.
+		default: 'json',
+		options: [
+			{ name: 'Map Each Field', value: 'map', description: "Fill the action's fields as Zapier lists them" },
+			{ name: 'JSON', value: 'json', description: 'Give all inputs as one JSON object' },
+		],
+	},
+	{
+		displayName: 'Input Fields',
+		name: 'inputFields',
+		type: 'resourceMapper',
+		noDataExpression: true,
+		default: { mappingMode: 'defineBelow', value: null },
+		required: true,
+		displayOptions: { show: { inputsMode: ['map'] } },
+		typeOptions: {
+			loadOptionsDependsOn: ['app.value', 'action.value', 'authenticationId.value'],
+			resourceMapper: {
+				resourceMapperMethod: 'getInputFields',
+				mode: 'add',
+				fieldWords: { singular: 'input', plural: 'inputs' },
+				addAllFields: true,
+				multiKeyMatch: false,
+				supportAutoMap: false,
+			},
+		},
+	},
+	{
+		displayName: 'Inputs (JSON)',
 		name: 'inputs',
 		type: 'json',
 		default: '{}',
+		displayOptions: { show: { inputsMode: ['json'] } },
 		description: 'The action\'s input fields as a JSON object of field ID to value, e.g. {"email": "me@example.com"}',
 	},
 	{
@@ -76,19 +110,28 @@ export const description = updateDisplayOptions(
 	properties,
 );
 
-export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
-	const action = checked(this, 'Action', this.getNodeParameter('action', itemIndex), checkId, itemIndex);
-	const authentication = checked(
-		this,
-		'Authentication',
-		this.getNodeParameter('authenticationId', itemIndex, ''),
-		checkOptionalId,
-		itemIndex,
-	);
-	const inputs = checked(this, 'Inputs', this.getNodeParameter('inputs', itemIndex, '{}'), checkInputs, itemIndex);
+/** The inputs, from the mapped fields or the JSON; workflows from before the mapper have only JSON. */
+function readInputs(ctx: IExecuteFunctions, itemIndex: number): IDataObject {
+	const mode = ctx.getNodeParameter('inputsMode', itemIndex, 'json') as string;
+	if (mode === 'json') {
+		return checked(ctx, 'Inputs', ctx.getNodeParameter('inputs', itemIndex, '{}'), checkInputs, itemIndex);
+	}
+	const mapped = ctx.getNodeParameter('inputFields', itemIndex, null) as ResourceMapperValue | null;
+	return need(ctx, 'Inputs', mappedInputs(mapped?.value, mapped?.schema), itemIndex);
+}
+
+export async function execute(
+	this: IExecuteFunctions,
+	itemIndex: number,
+	shared: ExecutionShared,
+): Promise<INodeExecutionData[]> {
+	const authentication = need(this, 'Authentication', checkAuthentication(this.getNodeParameter('authenticationId', itemIndex, '')), itemIndex);
+	const inputs = readInputs(this, itemIndex);
 	const wait = this.getNodeParameter('waitForCompletion', itemIndex, true) as boolean;
 	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
 	const timeout = wait ? timeoutMs(this, options, itemIndex) : 0;
+	const app = this.getNodeParameter('app', itemIndex, '', { extractValue: true }) as string;
+	const action = need(this, 'Action', await resolveActionId(this.getNodeParameter('action', itemIndex), app, shared.actions), itemIndex);
 
 	const startedAt = Date.now();
 	const created = await zapierRequest(this, {

@@ -1,0 +1,67 @@
+import type { IDataObject, ILoadOptionsFunctions, INodeListSearchItems, INodeListSearchResult } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import { NO_ACCOUNT } from '../actions/pickers';
+import { getApp, listActions, listAuthentications } from '../helpers/catalog';
+import { readPage, withQuery } from '../transport/pages';
+
+function matches(filter: string | undefined, ...texts: unknown[]): boolean {
+	if (!filter) return true;
+	const needle = filter.toLowerCase();
+	return texts.some((text) => typeof text === 'string' && text.toLowerCase().includes(needle));
+}
+
+function chosenApp(ctx: ILoadOptionsFunctions): string {
+	const app = ctx.getCurrentNodeParameter('app', { extractValue: true });
+	if (typeof app !== 'string' || app === '') {
+		throw new NodeOperationError(ctx.getNode(), 'Choose an App first');
+	}
+	return app;
+}
+
+/** Apps matching the search, a page at a time (Zapier has thousands). */
+export async function searchApps(
+	this: ILoadOptionsFunctions,
+	filter?: string,
+	paginationToken?: string,
+): Promise<INodeListSearchResult> {
+	const page = await readPage(this, paginationToken ?? withQuery('/v2/apps', { query: filter }));
+	const results = page.data.map((app): INodeListSearchItems => {
+		const images = (app.images ?? {}) as IDataObject;
+		const icon = (images.url_32x32 ?? app.image) as string | undefined;
+		return { name: String(app.title), value: String(app.id), description: app.description as string, ...(icon && { icon }) };
+	});
+	return { results, paginationToken: page.next };
+}
+
+/** The app's actions, valued by their stable key. */
+export async function searchActions(this: ILoadOptionsFunctions, filter?: string): Promise<INodeListSearchResult> {
+	const actionType = (this.getCurrentNodeParameter('actionType') as string | undefined) || undefined;
+	const actions = await listActions(this, chosenApp(this), actionType);
+	const results = actions
+		.filter((action) => matches(filter, action.title, action.key, action.description))
+		.map((action) => ({
+			name: `${String(action.title)} (${String(action.action_type).toLowerCase().replace(/_/g, ' ')})`,
+			value: String(action.key),
+			description: action.description as string,
+		}));
+	return { results };
+}
+
+/** The user's connected accounts for the app; expired ones are flagged, and "none" offered when the app needs no account. */
+export async function searchAuthentications(this: ILoadOptionsFunctions, filter?: string): Promise<INodeListSearchResult> {
+	const appId = chosenApp(this);
+	const [app, accounts] = await Promise.all([getApp(this, appId), listAuthentications(this, appId)]);
+	const connectLink = ((app?.links ?? {}) as IDataObject).connect_new_authentication as string | null | undefined;
+	const results: INodeListSearchItems[] = accounts
+		.filter((account) => matches(filter, account.title, account.id))
+		.map((account) => ({
+			name: account.is_expired ? `${String(account.title)} (expired: reconnect it in Zapier)` : String(account.title),
+			value: String(account.id),
+		}));
+	if (connectLink === null) results.unshift({ name: 'None (this app needs no account)', value: NO_ACCOUNT });
+	else if (!accounts.length && connectLink) {
+		results.push({ name: 'No account connected: connect one in Zapier (opens the link)', value: NO_ACCOUNT, url: connectLink });
+	}
+	return { results };
+}

@@ -1,0 +1,31 @@
+import type { IDataObject, ILoadOptionsFunctions, ResourceMapperFields, ResourceMapperValue } from 'n8n-workflow';
+
+import { checkAuthentication, resolveActionId } from '../actions/pickers';
+import { ActionResolver, listChoices, listInputFields } from '../helpers/catalog';
+import { toMapperField, toOptions } from '../helpers/fields';
+
+/**
+ * The chosen action's input fields, asked of Zapier with the chosen account and the values entered
+ * so far (fields that depend on others appear once those are set), SELECT fields with all choices.
+ */
+export async function getInputFields(this: ILoadOptionsFunctions): Promise<ResourceMapperFields> {
+	const app = (this.getCurrentNodeParameter('app', { extractValue: true }) as string | undefined) ?? '';
+	const action = await resolveActionId(this.getCurrentNodeParameter('action'), app, new ActionResolver(this));
+	if (!action.ok) return { fields: [], emptyFieldsNotice: `Choose an action first: Action ${action.problem}` };
+	const authentication = checkAuthentication(this.getCurrentNodeParameter('authenticationId'));
+	const current = (this.getCurrentNodeParameter('inputFields') as ResourceMapperValue | undefined)?.value ?? {};
+	const request = {
+		actionId: action.value,
+		authentication: authentication.ok ? authentication.value : null,
+		inputs: Object.fromEntries(Object.entries(current).filter(([, v]) => v !== null && v !== '')) as IDataObject,
+	};
+	const fields = await listInputFields(this, request);
+	const mapped = await Promise.all(
+		fields.map(async (field) =>
+			field.format === 'SELECT'
+				? toMapperField(field, toOptions(await listChoices(this, request, String(field.id))))
+				: toMapperField(field),
+		),
+	);
+	return { fields: mapped, emptyFieldsNotice: 'This action has no input fields' };
+}
