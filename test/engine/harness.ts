@@ -9,6 +9,7 @@ import type {
 	ICredentialType,
 	IDataObject,
 	IExecuteFunctions,
+	ILoadOptionsFunctions,
 	IHttpRequestOptions,
 	INode,
 	INodeCredentialsDetails,
@@ -22,7 +23,7 @@ import type {
 	IConnections,
 } from 'n8n-workflow';
 import { ICredentialsHelper, Workflow } from 'n8n-workflow';
-import { ExecutionLifecycleHooks, WorkflowExecute } from 'n8n-core';
+import { ExecutionLifecycleHooks, LoadOptionsContext, WorkflowExecute } from 'n8n-core';
 
 /** Stands in for n8n's Manual Trigger: the start of a workflow, whose items come from pin data. */
 class ManualTrigger implements INodeType {
@@ -190,8 +191,8 @@ export interface Execution {
 	cancel(): void;
 }
 
-export function startWorkflow(json: WorkflowJson, options: EngineOptions): Execution {
-	const workflow = new Workflow({
+function buildWorkflow(json: WorkflowJson, options: EngineOptions): Workflow {
+	return new Workflow({
 		id: 'engine-test',
 		name: json.name ?? 'engine test',
 		nodes: json.nodes,
@@ -202,6 +203,10 @@ export function startWorkflow(json: WorkflowJson, options: EngineOptions): Execu
 		settings: {},
 		pinData: json.pinData,
 	});
+}
+
+export function startWorkflow(json: WorkflowJson, options: EngineOptions): Execution {
+	const workflow = buildWorkflow(json, options);
 	const execute = new WorkflowExecute(additionalData(options.credentials, json), 'manual');
 	const startNode = json.nodes.find((node) => node.type === 'n8n-nodes-base.manualTrigger');
 	const promise = execute.run({ workflow, startNode, pinData: json.pinData });
@@ -210,6 +215,18 @@ export function startWorkflow(json: WorkflowJson, options: EngineOptions): Execu
 
 export async function runWorkflow(json: WorkflowJson, options: EngineOptions): Promise<IRun> {
 	return await startWorkflow(json, options).done;
+}
+
+/**
+ * The context n8n's editor gets when it asks a node for list results, options or a resource
+ * mapper's fields: n8n-core's own LoadOptionsContext, with the node's current parameters.
+ */
+export function loadOptionsContext(json: WorkflowJson, nodeName: string, options: EngineOptions): ILoadOptionsFunctions {
+	const workflow = buildWorkflow(json, options);
+	const node = workflow.getNode(nodeName)!;
+	const data = additionalData(options.credentials, json);
+	data.currentNodeParameters = node.parameters;
+	return new LoadOptionsContext(workflow, node, data, `parameters`);
 }
 
 /** The items a node output in its (last) run, on its first output. */

@@ -43,7 +43,7 @@ export async function listChoices(ctx: ZapierContext, request: FieldsRequest, fi
 	for (let page = 1; next && page <= 100; page++) {
 		const result = await readPage(ctx, next, body);
 		choices.push(...result.data);
-		next = result.next ?? (result.data.length ? `${base}?page=${page + 1}` : undefined);
+		next = result.linked ? result.next : result.data.length ? `${base}?page=${page + 1}` : undefined;
 	}
 	return choices;
 }

@@ -10,6 +10,8 @@ export interface Page {
 	data: IDataObject[];
 	/** Path and query of the next page, or undefined on the last one. */
 	next?: string;
+	/** Whether the answer had `links` at all (choices may come with only `meta.page`). */
+	linked: boolean;
 }
 
 /**
@@ -26,7 +28,7 @@ export function nextPath(body: IDataObject): string | undefined {
 export async function readPage(ctx: ZapierContext, path: string, body?: IDataObject): Promise<Page> {
 	const response = await zapierRequest(ctx, { method: body ? 'POST' : 'GET', path, body, kind: 'read' });
 	const data = Array.isArray(response.body.data) ? (response.body.data as IDataObject[]) : [];
-	return { data, next: nextPath(response.body) };
+	return { data, next: nextPath(response.body), linked: typeof response.body.links === 'object' && response.body.links !== null };
 }
 
 /** Every item of a paged list, following `links.next` until it is null. */
