@@ -28,7 +28,8 @@ async function main() {
 	credentials.set(zapierNode.credentials!.zapierOAuth2Api.id!, (await connectToSandbox(url, sandbox.config)) as ICredentialDataDecryptedObject);
 	const nodeTypes = new NodeTypes({ [zapierNode.type]: new ZapierActions() });
 
-	console.log(`Running "${workflow.name}": ${zapierNode.parameters.action} through n8n's engine ...`);
+	const action = zapierNode.parameters.action as { cachedResultName?: string; value?: string };
+	console.log(`Running "${workflow.name}" (${action.cachedResultName ?? action.value}) through n8n's engine ...`);
 	const started = Date.now();
 	const run = await runWorkflow(workflow, { nodeTypes, credentials });
 	const error = errorOf(run);
