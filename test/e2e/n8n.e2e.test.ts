@@ -6,6 +6,7 @@ import { join } from 'node:path';
 
 import type { Browser, Page } from 'playwright-core';
 
+import { APPS } from '../../sandbox/catalog';
 import { byTestId, launchBrowser, signIn } from './editor';
 import { ROOT } from './n8n';
 import type { Stack } from './stack';
@@ -114,23 +115,55 @@ describe("n8n's editor in a real browser", () => {
 	});
 	afterAll(async () => await browser?.close());
 
+	const rlInput = (name: string) => page.locator(`[data-test-id="resource-locator-${name}"] [data-test-id="rlc-input"]`);
+	const rlValue = async (name: string) =>
+		await rlInput(name).evaluate((el) => (el instanceof HTMLInputElement ? el.value : el.querySelector('input')?.value));
+	/** Opens a list and waits until it has shown `count` items (n8n loads further pages as they come). */
+	const openList = async (name: string, count: number) => {
+		await rlInput(name).click();
+		await page.waitForFunction((n) => document.querySelectorAll('[data-test-id="rlc-item"]').length >= n, count, { timeout: 30_000 });
+		return (await page.locator('[data-test-id="rlc-item"]').allTextContents()).map((text) => text.trim());
+	};
+	const closeList = async () => {
+		await page.keyboard.press('Escape');
+		await page.locator('[data-test-id="rlc-item"]').first().waitFor({ state: 'detached' });
+	};
+
 	test('opens the example workflow with the node on the canvas', async () => {
 		await page.goto(`${n8n.url}/workflow/${EXAMPLE_WORKFLOW_ID}`);
 		const node = page.locator('[data-test-id="canvas-node"][data-node-name="Zapier Actions"]');
 		await node.waitFor({ timeout: 60_000 });
-		await expect(node.textContent()).resolves.toContain('Run example_core:Vn7xbE60');
+		await expect(node.textContent()).resolves.toContain('Run send_email');
 		await screenshot('editor-canvas.png');
 	});
 
-	test("renders the node's parameters with the connected credential", async () => {
+	test("renders the node's parameters: credential, picked app, action and account, and the mapped fields", async () => {
 		await page.locator('[data-test-id="canvas-node"][data-node-name="Zapier Actions"]').dblclick();
 		await byTestId(page, 'ndv').waitFor();
 		await expect(byTestId(page, 'node-credentials-select').locator('input').inputValue()).resolves.toBe(CREDENTIAL.name);
-		for (const parameter of ['resource', 'operation', 'action', 'authenticationId', 'inputs', 'waitForCompletion']) {
-			await expect(byTestId(page, `parameter-input-${parameter}`).isVisible()).resolves.toBe(true);
-		}
-		await expect(byTestId(page, 'parameter-input-action').locator('input').inputValue()).resolves.toBe('example_core:Vn7xbE60');
+		await expect(rlValue('app')).resolves.toBe('Mailer');
+		await expect(rlValue('action')).resolves.toBe('Send Email (write)');
+		await expect(rlValue('authenticationId')).resolves.toBe('work@example.com');
+		const mapper = byTestId(page, 'resource-mapper-container');
+		await mapper.getByText('Subject', { exact: true }).waitFor();
+		await expect(mapper.textContent()).resolves.toContain('Sends one email from the connected mailbox.');
 		await screenshot('editor-node.png');
+	});
+
+	test('fills the app, action and account lists from Zapier', async () => {
+		expect(await openList('app', APPS.length)).toEqual(APPS.map((app) => app.title));
+		await screenshot('editor-app-list.png');
+		await closeList();
+		expect(await openList('action', 3)).toEqual(['Send Email (write)', 'Find Email (search)', 'New Email (read)']);
+		await closeList();
+		expect(await openList('authenticationId', 3)).toEqual([
+			'work@example.com',
+			'old@example.com (expired: reconnect it in Zapier)',
+			'home@example.com',
+		]);
+		await screenshot('editor-account-list.png');
+		await closeList();
+		expect(sandbox.counters.requests['GET /v2/apps']).toBeGreaterThanOrEqual(3);
 	});
 
 	test('runs the node from the editor and shows the run', async () => {
@@ -140,6 +173,7 @@ describe("n8n's editor in a real browser", () => {
 		const [run] = sandbox.runs.values();
 		await expect(output.textContent()).resolves.toContain(run.id);
 		await expect(output.textContent()).resolves.toContain('me@example.com');
+		expect(run.actionKey).toBe('send_email');
 		await screenshot('editor-run.png');
 	});
 
