@@ -51,6 +51,30 @@ export class ZapierOAuth2Api implements ICredentialType {
 				'Space-separated. Running actions needs action:run; the pickers need zap, zap:write and connection:read (older Zapier apps: authentication).',
 		},
 		{
+			displayName: 'Rate Limit (Requests)',
+			name: 'rateLimit',
+			type: 'number',
+			typeOptions: { minValue: 1 },
+			default: 60,
+			description:
+				'At most this many requests per window, shared by every item and execution in this n8n process (Zapier: 60 a minute per IP, 150 per partner)',
+		},
+		{
+			displayName: 'Rate Limit Window (Seconds)',
+			name: 'rateLimitWindowSeconds',
+			type: 'number',
+			typeOptions: { minValue: 1 },
+			default: 60,
+		},
+		{
+			displayName: 'Request Timeout (Seconds)',
+			name: 'requestTimeoutSeconds',
+			type: 'number',
+			typeOptions: { minValue: 1 },
+			default: 30,
+			description: 'A request without an answer by then is abandoned: a read is tried again, a run creation never is',
+		},
+		{
 			displayName: 'Auth URI Query Parameters',
 			name: 'authQueryParameters',
 			type: 'hidden',

@@ -3,7 +3,7 @@
  * authorization-code grant against its authorize and token endpoints. Returns the credential's data.
  */
 export interface SandboxCredentialData {
-	[key: string]: string | Record<string, unknown>;
+	[key: string]: string | number | Record<string, unknown>;
 	clientId: string;
 	clientSecret: string;
 	apiBaseUrl: string;
@@ -13,6 +13,7 @@ export interface SandboxCredentialData {
 	authentication: string;
 	scope: string;
 	oauthTokenData: Record<string, unknown>;
+	rateLimit: number;
 }
 
 export const SCOPE = 'zap zap:write action:run connection:read';
@@ -21,6 +22,8 @@ export async function connectToSandbox(
 	url: string,
 	client: { clientId: string; clientSecret: string },
 	redirectUri = 'http://127.0.0.1:5678/rest/oauth2-credential/callback',
+	/** The sandbox has no rate limit unless one is switched on: the client's may be generous. */
+	rateLimit = 1_000,
 ): Promise<SandboxCredentialData> {
 	const authorize = new URL(`${url}/oauth/authorize`);
 	authorize.search = new URLSearchParams({
@@ -50,5 +53,6 @@ export async function connectToSandbox(
 		authentication: 'header',
 		scope: SCOPE,
 		oauthTokenData: (await token.json()) as Record<string, unknown>,
+		rateLimit,
 	};
 }

@@ -15,11 +15,18 @@ beforeEach(() => {
 const threeItems = { items: [{ n: 1 }, { n: 2 }, { n: 3 }] };
 const parameters = { action: 'core:x', inputs: '={{ $json }}' };
 
-test('three items where the middle one fails: the workflow stops at it, naming the item', async () => {
-	const result = await runWorkflow(workflow(parameters, threeItems), engine);
-	const error = errorOf(result)!;
-	expect(error.message).toMatch(/\[user\] \[item 1\]$/);
+test('three items where the middle one fails, one at a time: the workflow stops at it, naming the item', async () => {
+	const result = await runWorkflow(workflow({ ...parameters, options: { concurrency: 1 } }, threeItems), engine);
+	expect(errorOf(result)!.message).toMatch(/\[user\] \[item 1\]$/);
 	expect(engine.sandbox.counters.runsCreated).toBe(2);
+});
+
+test('three items where the middle one fails, all in flight: the earliest failure is reported', async () => {
+	engine.sandbox.reset({ runDurationMs: 100 });
+	engine.sandbox.scriptRuns({ durationMs: 300 }, { errorCode: 'user' }, { errorCode: 'user' });
+	const result = await runWorkflow(workflow(parameters, threeItems), engine);
+	expect(errorOf(result)!.message).toMatch(/\[user\] \[item 1\]$/);
+	expect(engine.sandbox.counters.runsCreated).toBe(3);
 });
 
 test('three items where the middle one fails, with Continue On Fail: order and pairing kept', async () => {

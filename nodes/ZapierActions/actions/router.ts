@@ -3,6 +3,7 @@ import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { cancelSignal } from '../transport/request';
 import * as actionRun from './actionRun';
+import { DEFAULT_CONCURRENCY } from './actionRun/run.operation';
 import * as discovery from './discovery';
 import type { ExecutionShared } from './shared';
 import { executionShared } from './shared';
@@ -37,15 +38,27 @@ function forTool(json: IDataObject): IDataObject {
 	};
 }
 
-/** Runs each item's operation, keeping input order and `pairedItem`; honours "Continue On Fail". */
+function concurrencyOf(ctx: IExecuteFunctions, resource: string, operation: string): number {
+	if (resource !== 'actionRun' || operation !== 'run') return 1;
+	const value = Number(ctx.getNodeParameter('options.concurrency', 0, DEFAULT_CONCURRENCY));
+	return Number.isInteger(value) && value >= 1 ? Math.min(value, 100) : DEFAULT_CONCURRENCY;
+}
+
+/**
+ * Runs each item's operation, several at once for Run, keeping input order and `pairedItem`, and
+ * honouring "Continue On Fail". Without it, the first failure stops new items from starting; those
+ * already going finish, and the failure of the earliest item is reported.
+ */
 export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const items = this.getInputData();
 	const resource = this.getNodeParameter('resource', 0) as string;
 	const asTool = this.getNode().type.endsWith('Tool');
 	const shared = executionShared(this);
-	const output: INodeExecutionData[] = [];
+	const outputs: INodeExecutionData[][] = new Array(items.length);
+	const failures = new Map<number, Error>();
+	let next = 0;
 
-	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
+	const runItem = async (itemIndex: number) => {
 		const operationName = this.getNodeParameter('operation', itemIndex) as string;
 		const operation = operations[resource]?.[operationName];
 		if (!operation) {
@@ -53,18 +66,31 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 		}
 		try {
 			const results = await operation.call(this, itemIndex, shared);
-			for (const result of results) {
-				output.push({ json: asTool ? forTool(result.json) : result.json, pairedItem: { item: itemIndex } });
-			}
+			outputs[itemIndex] = results.map((result) => ({
+				json: asTool ? forTool(result.json) : result.json,
+				pairedItem: { item: itemIndex },
+			}));
 		} catch (error) {
-			if (cancelSignal(this)?.aborted) throw error;
-			if (this.continueOnFail()) {
-				output.push({ json: errorItem(error as Error), pairedItem: { item: itemIndex } });
-				continue;
-			}
-			if (error instanceof NodeApiError || error instanceof NodeOperationError) throw error;
-			throw new NodeOperationError(this.getNode(), error as Error, { itemIndex });
+			if (cancelSignal(this)?.aborted || !this.continueOnFail()) throw error;
+			outputs[itemIndex] = [{ json: errorItem(error as Error), pairedItem: { item: itemIndex } }];
 		}
+	};
+
+	const worker = async () => {
+		while (next < items.length && failures.size === 0) {
+			const itemIndex = next++;
+			await runItem(itemIndex).catch((error: Error) => failures.set(itemIndex, error));
+		}
+	};
+	const operation = this.getNodeParameter('operation', 0) as string;
+	const workers = Math.min(concurrencyOf(this, resource, operation), items.length);
+	await Promise.all(Array.from({ length: workers }, worker));
+
+	if (failures.size) {
+		const itemIndex = Math.min(...failures.keys());
+		const error = failures.get(itemIndex)!;
+		if (error instanceof NodeApiError || error instanceof NodeOperationError) throw error;
+		throw new NodeOperationError(this.getNode(), error, { itemIndex });
 	}
-	return [output];
+	return [outputs.flat()];
 }

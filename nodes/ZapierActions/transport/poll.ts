@@ -29,3 +29,40 @@ export function nextPollDelayMs(
 	const jittered = baseDelayMs(attempt, elapsedMs) * (1 + random() * 0.5);
 	return Math.max(0, Math.min(Math.round(jittered), timeoutMs - elapsedMs));
 }
+
+/**
+ * What one execution has learned about how long its runs take: each finished run gives the middle
+ * of the interval in which it finished (last look still going, first look finished).
+ */
+export class RunDurations {
+	private readonly samples: number[] = [];
+
+	record(lastPendingMs: number, firstFinishedMs: number): void {
+		this.samples.push((lastPendingMs + firstFinishedMs) / 2);
+		if (this.samples.length > 200) this.samples.shift();
+	}
+
+	/** The q-quantile of the durations seen, once there are enough to trust. */
+	quantile(q: number): number | undefined {
+		if (this.samples.length < 3) return undefined;
+		const sorted = [...this.samples].sort((a, b) => a - b);
+		return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
+	}
+}
+
+/** Under rate pressure, a run is first looked at when most runs like it are done: requests are scarce. */
+export const LEARNED_QUANTILE = 0.8;
+
+export function pollDelayMs(options: {
+	attempt: number;
+	elapsedMs: number;
+	timeoutMs: number;
+	underPressure: boolean;
+	learnedMs?: number;
+	random?: () => number;
+}): number {
+	const staged = nextPollDelayMs(options.attempt, options.elapsedMs, options.timeoutMs, options.random);
+	if (!options.underPressure || options.learnedMs === undefined) return staged;
+	const untilLikelyDone = Math.min(options.learnedMs - options.elapsedMs, options.timeoutMs - options.elapsedMs);
+	return Math.max(staged, Math.round(untilLikelyDone));
+}

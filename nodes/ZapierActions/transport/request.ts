@@ -10,14 +10,19 @@ import type {
 import { NodeApiError, NodeOperationError, sleep } from 'n8n-workflow';
 
 import { describeFailure, describeZapierError, hintForStatus, zapierErrors } from './failure';
+import type { RateLimiter } from './rateLimit';
+import { limiterFor } from './rateLimit';
 import type { Failure, RequestKind } from './retry';
 import { decideRetry } from './retry';
 
 export const CREDENTIAL_TYPE = 'zapierOAuth2Api';
 export const DEFAULT_BASE_URL = 'https://api.zapier.com';
 
+/** Zapier's documented limit: 60 requests a minute per IP. */
+const DEFAULT_RATE_LIMIT = 60;
+const DEFAULT_RATE_WINDOW_SECONDS = 60;
 /** A request that takes longer than this is abandoned (and, for a read, tried again). */
-const REQUEST_TIMEOUT_MS = 30_000;
+const DEFAULT_REQUEST_TIMEOUT_SECONDS = 30;
 
 export type ZapierContext = IExecuteFunctions | ILoadOptionsFunctions;
 
@@ -63,10 +68,41 @@ function cancelledError(ctx: ZapierContext): NodeOperationError {
 	return new NodeOperationError(ctx.getNode(), 'The execution was cancelled');
 }
 
-export async function apiBaseUrl(ctx: ZapierContext): Promise<string> {
+export interface Connection {
+	baseUrl: string;
+	limiter: RateLimiter;
+	timeoutMs: number;
+}
+
+function positive(value: unknown, fallback: number): number {
+	const number = Number(value);
+	return Number.isFinite(number) && number > 0 ? number : fallback;
+}
+
+/** Where and how fast this credential may call Zapier. */
+export async function connection(ctx: ZapierContext): Promise<Connection> {
 	const credentials = await ctx.getCredentials(CREDENTIAL_TYPE);
 	const url = typeof credentials.apiBaseUrl === 'string' ? credentials.apiBaseUrl.trim() : '';
-	return (url || DEFAULT_BASE_URL).replace(/\/+$/, '');
+	const baseUrl = (url || DEFAULT_BASE_URL).replace(/\/+$/, '');
+	const credentialId = ctx.getNode().credentials?.[CREDENTIAL_TYPE]?.id ?? 'unsaved';
+	return {
+		baseUrl,
+		limiter: limiterFor(
+			`${credentialId}|${baseUrl}`,
+			positive(credentials.rateLimit, DEFAULT_RATE_LIMIT),
+			positive(credentials.rateLimitWindowSeconds, DEFAULT_RATE_WINDOW_SECONDS) * 1000,
+		),
+		timeoutMs: positive(credentials.requestTimeoutSeconds, DEFAULT_REQUEST_TIMEOUT_SECONDS) * 1000,
+	};
+}
+
+/** Waits for the credential's next request slot; a cooldown that starts meanwhile is waited out too. */
+async function awaitSlot(ctx: ZapierContext, limiter: RateLimiter): Promise<void> {
+	for (;;) {
+		const wait = limiter.reserve(Date.now());
+		if (wait > 0) await pause(ctx, wait);
+		if (!limiter.isCoolingDown(Date.now())) return;
+	}
 }
 
 /**
@@ -75,19 +111,21 @@ export async function apiBaseUrl(ctx: ZapierContext): Promise<string> {
  * that name Zapier's detail and the field it points at.
  */
 export async function zapierRequest(ctx: ZapierContext, request: ZapierRequest): Promise<ZapierResponse> {
+	const { baseUrl, limiter, timeoutMs } = await connection(ctx);
 	const options: IHttpRequestOptions = {
 		method: request.method,
-		url: `${await apiBaseUrl(ctx)}${request.path}`,
+		url: `${baseUrl}${request.path}`,
 		body: request.body,
 		qs: request.qs,
 		json: true,
 		returnFullResponse: true,
-		timeout: REQUEST_TIMEOUT_MS,
+		timeout: timeoutMs,
 	};
 	let attempts = 0;
 	let rateLimited = 0;
 	for (;;) {
 		attempts++;
+		await awaitSlot(ctx, limiter);
 		let failure: Failure;
 		try {
 			const response = (await ctx.helpers.httpRequestWithAuthentication.call(
@@ -101,10 +139,13 @@ export async function zapierRequest(ctx: ZapierContext, request: ZapierRequest):
 			failure = describeFailure(error, cancelSignal(ctx));
 		}
 		if (failure.kind === 'cancelled') throw cancelledError(ctx);
-		if (failure.kind === 'http' && failure.status === 429) rateLimited++;
+		const isRateLimit = failure.kind === 'http' && failure.status === 429;
+		if (isRateLimit) rateLimited++;
 		const decision = decideRetry(request.kind, failure, attempts, rateLimited, Date.now());
 		if (!decision.retry) throw requestError(ctx, request, failure);
-		await pause(ctx, decision.delayMs);
+		// A 429 cools the whole credential down; the next slot comes after it.
+		if (isRateLimit) limiter.coolDown(Date.now() + decision.delayMs);
+		else await pause(ctx, decision.delayMs);
 	}
 }
 

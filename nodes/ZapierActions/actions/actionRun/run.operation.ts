@@ -22,6 +22,8 @@ import {
 import { checked, finishedRunOutput, need, onTimeoutOption, timeoutMs, timeoutOption } from './common';
 import { waitForRun } from './wait';
 
+export const DEFAULT_CONCURRENCY = 10;
+
 const properties: INodeProperties[] = [
 	appLocator,
 	{ ...actionTypeFilter, displayOptions: { show: { 'action.mode': ['list'] } } },
@@ -80,9 +82,8 @@ const properties: INodeProperties[] = [
 		type: 'collection',
 		placeholder: 'Add Option',
 		default: {},
-		displayOptions: { show: { waitForCompletion: [true] } },
 		options: [
-			onTimeoutOption,
+			{ ...onTimeoutOption, displayOptions: { show: { '/waitForCompletion': [true] } } },
 			{
 				displayName: 'Output',
 				name: 'output',
@@ -92,6 +93,7 @@ const properties: INodeProperties[] = [
 					{ name: 'One Item per Result', value: 'results', description: 'Each result of the run as an item' },
 				],
 				default: 'run',
+				displayOptions: { show: { '/waitForCompletion': [true] } },
 			},
 			{
 				displayName: 'Return Run Errors as Data',
@@ -99,8 +101,18 @@ const properties: INodeProperties[] = [
 				type: 'boolean',
 				default: false,
 				description: 'Whether a run that ends in error is output as an item instead of failing',
+				displayOptions: { show: { '/waitForCompletion': [true] } },
 			},
-			timeoutOption,
+			{
+				displayName: 'Runs in Flight',
+				name: 'concurrency',
+				type: 'number',
+				typeOptions: { minValue: 1, maxValue: 100 },
+				default: DEFAULT_CONCURRENCY,
+				description:
+					"How many items' runs may be going at once. All of them share the credential's rate limit; output keeps the input order.",
+			},
+			{ ...timeoutOption, displayOptions: { show: { '/waitForCompletion': [true] } } },
 		],
 	},
 ];
@@ -150,7 +162,7 @@ export async function execute(
 	}
 	if (!wait) return [{ json: { id, status: 'waiting' } }];
 
-	const waited = await waitForRun(this, id, timeout, itemIndex, startedAt);
+	const waited = await waitForRun(this, id, timeout, itemIndex, startedAt, shared.durations);
 	return finishedRunOutput(this, waited, itemIndex, {
 		onTimeout: options.onTimeout as string | undefined,
 		output: options.output as string | undefined,

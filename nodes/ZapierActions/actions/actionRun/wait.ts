@@ -2,8 +2,9 @@ import type { IExecuteFunctions } from 'n8n-workflow';
 
 import type { ActionRun } from '../../helpers/runStatus';
 import { isFinished, normaliseRun } from '../../helpers/runStatus';
-import { nextPollDelayMs } from '../../transport/poll';
-import { pause, zapierRequest } from '../../transport/request';
+import type { RunDurations } from '../../transport/poll';
+import { LEARNED_QUANTILE, pollDelayMs } from '../../transport/poll';
+import { connection, pause, zapierRequest } from '../../transport/request';
 
 export async function readRun(ctx: IExecuteFunctions, id: string, itemIndex: number): Promise<ActionRun> {
 	const response = await zapierRequest(ctx, {
@@ -22,8 +23,10 @@ export interface WaitedRun {
 }
 
 /**
- * Reads the run on the staged schedule until it finishes or the timeout passes. A run still going
- * at the timeout is returned as it is: it is never created again.
+ * Reads the run on the staged schedule until it finishes or the timeout passes. When the credential's
+ * request budget is scarce, a run is first read when runs like it are usually done (learned from the
+ * execution's earlier runs). A run still going at the timeout is returned as it is: it is never
+ * created again.
  */
 export async function waitForRun(
 	ctx: IExecuteFunctions,
@@ -31,13 +34,21 @@ export async function waitForRun(
 	timeoutMs: number,
 	itemIndex: number,
 	startedAt = Date.now(),
+	durations?: RunDurations,
 ): Promise<WaitedRun> {
+	const { limiter } = await connection(ctx);
+	let lastPendingMs = 0;
 	for (let attempt = 0; ; attempt++) {
-		const elapsed = Date.now() - startedAt;
-		await pause(ctx, nextPollDelayMs(attempt, elapsed, timeoutMs));
+		const elapsedMs = Date.now() - startedAt;
+		const underPressure = limiter.pressure(Date.now()) >= 0.5;
+		await pause(ctx, pollDelayMs({ attempt, elapsedMs, timeoutMs, underPressure, learnedMs: durations?.quantile(LEARNED_QUANTILE) }));
 		const run = await readRun(ctx, id, itemIndex);
 		const durationMs = Date.now() - startedAt;
-		if (isFinished(run)) return { run, timedOut: false, durationMs };
+		if (isFinished(run)) {
+			durations?.record(lastPendingMs, durationMs);
+			return { run, timedOut: false, durationMs };
+		}
 		if (durationMs >= timeoutMs) return { run, timedOut: true, durationMs };
+		lastPendingMs = durationMs;
 	}
 }
