@@ -65,6 +65,7 @@ export interface Fault {
 	delayMs?: number;
 	malformed?: boolean;
 	retryAfter?: string;
+	headers?: Record<string, string>;
 	detail?: string;
 	pointer?: string;
 	/** For POST: whether the run is created before the fault (default: only for drop and malformed). */
@@ -73,6 +74,8 @@ export interface Fault {
 
 export interface Counters {
 	requests: Record<string, number>;
+	/** The latest API requests, oldest first: route, arrival time and the status answered. */
+	log: Array<{ route: string; at: number }>;
 	runsCreated: number;
 	rateLimited: number;
 	tokensIssued: number;
@@ -125,7 +128,7 @@ const ERROR_TITLES: Record<string, string> = {
 };
 
 function newCounters(): Counters {
-	return { requests: {}, runsCreated: 0, rateLimited: 0, tokensIssued: 0, refreshes: 0 };
+	return { requests: {}, log: [], runsCreated: 0, rateLimited: 0, tokensIssued: 0, refreshes: 0 };
 }
 
 const sleep = async (ms: number) => await new Promise((resolve) => setTimeout(resolve, ms));
@@ -229,6 +232,8 @@ export class ZapierSandbox {
 
 	private count(route: string): void {
 		this.counters.requests[route] = (this.counters.requests[route] ?? 0) + 1;
+		this.counters.log.push({ route, at: Date.now() });
+		if (this.counters.log.length > 100_000) this.counters.log.shift();
 	}
 
 	private json(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
@@ -323,7 +328,7 @@ export class ZapierSandbox {
 			return true;
 		}
 		if (fault.status) {
-			const headers: Record<string, string> = fault.retryAfter ? { 'Retry-After': fault.retryAfter } : {};
+			const headers: Record<string, string> = { ...(fault.retryAfter ? { 'Retry-After': fault.retryAfter } : {}), ...fault.headers };
 			if (fault.status === 429) this.counters.rateLimited++;
 			const code = fault.status === 429 ? 'throttled' : fault.status >= 500 ? 'error' : 'invalid';
 			const detail = fault.detail ?? `Injected HTTP ${fault.status}.`;

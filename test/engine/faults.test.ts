@@ -71,10 +71,13 @@ describe('reading a run retries what is safe to retry', () => {
 		expect(engine.sandbox.counters.runsCreated).toBe(1);
 	});
 
-	test('gives up after five failed reads with the last error', async () => {
+	test('gives up after five failed reads, naming the run so that it can be read later', async () => {
 		engine.sandbox.injectFaults('GET', ...Array(5).fill({ status: 503 }));
 		const result = await runAction();
-		expect(errorOf(result)?.message).toBe('Zapier refused the request (HTTP 503): Injected HTTP 503. [item 0]');
+		const [run] = engine.sandbox.runs.values();
+		const error = errorOf(result)!;
+		expect(error.message).toBe(`Could not read the Zapier action run ${run.id}: Zapier refused the request (HTTP 503): Injected HTTP 503. [item 0]`);
+		expect(error.description).toMatch(/was not created again\. Read it later with Action Run → Get/);
 		expect(requests('GET /v2/action-runs/:id')).toBe(5);
 	});
 });

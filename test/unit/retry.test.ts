@@ -20,8 +20,14 @@ describe('creating a run', () => {
 		expect(decide('create', network('ECONNREFUSED'))).toEqual({ retry: true, delayMs: 250 });
 	});
 
-	test.each([400, 401, 403, 404, 409])('is not repeated after a %i', (status) => {
+	test.each([400, 403, 404, 409])('is not repeated after a %i', (status) => {
 		expect(decide('create', http(status))).toEqual({ retry: false });
+	});
+
+	test('is tried again after a 401, which proves nothing was done (n8n refreshes the token), twice at most', () => {
+		expect(decide('create', http(401), 1)).toEqual({ retry: true, delayMs: 0 });
+		expect(decide('create', http(401), 2)).toEqual({ retry: true, delayMs: 0 });
+		expect(decide('create', http(401), 3)).toEqual({ retry: false });
 	});
 
 	test('is repeated after a 429, waiting as long as Retry-After says', () => {
@@ -45,7 +51,7 @@ describe('reading a run', () => {
 		expect(decide('read', network('ECONNRESET'), RETRY_LIMITS.maxReadAttempts)).toEqual({ retry: false });
 	});
 
-	test.each([400, 401, 403, 404])('is not retried after a %i', (status) => {
+	test.each([400, 403, 404])('is not retried after a %i', (status) => {
 		expect(decide('read', http(status))).toEqual({ retry: false });
 	});
 

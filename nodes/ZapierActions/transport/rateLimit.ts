@@ -7,16 +7,23 @@ export class RateLimiter {
 	/** Send times of the latest requests (at most `limit`), ascending; some may lie in the future. */
 	private readonly sent: number[] = [];
 	private cooldownUntil = 0;
+	/**
+	 * The window is counted a little longer than the server's: a request reaches it some time after
+	 * its slot, and a burst that starts the server's window late must not end in the next one.
+	 */
+	private readonly spacingMs: number;
 
 	constructor(
 		readonly limit: number,
 		readonly windowMs: number,
-	) {}
+	) {
+		this.spacingMs = windowMs + Math.min(1_000, Math.max(100, windowMs * 0.05));
+	}
 
 	/** Books the earliest slot and returns how long to wait for it (0: send now). */
 	reserve(now: number): number {
 		let at = Math.max(now, this.cooldownUntil, this.sent[this.sent.length - 1] ?? 0);
-		if (this.sent.length >= this.limit) at = Math.max(at, this.sent[this.sent.length - this.limit] + this.windowMs);
+		if (this.sent.length >= this.limit) at = Math.max(at, this.sent[this.sent.length - this.limit] + this.spacingMs);
 		this.sent.push(at);
 		if (this.sent.length > this.limit) this.sent.shift();
 		return at - now;

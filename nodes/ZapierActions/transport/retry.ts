@@ -83,6 +83,9 @@ export function decideRetry(
 		if (rateLimited > RETRY_LIMITS.maxRateLimitRetries) return { retry: false };
 		return { retry: true, delayMs: rateLimitWaitMs(failure.headers, nowMs) };
 	}
+	// A 401 proves nothing was done; n8n refreshes the token on it, so one more try is safe even for
+	// a creation (another request may have rotated the token in between).
+	if (failure.kind === 'http' && failure.status === 401) return attempt < 3 ? { retry: true, delayMs: 0 } : { retry: false };
 	if (attempt >= RETRY_LIMITS.maxReadAttempts) return { retry: false };
 	if (kind === 'create') {
 		return failure.kind === 'network' && !failure.sent

@@ -1,10 +1,11 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
 
 import type { ActionRun } from '../../helpers/runStatus';
 import { isFinished, normaliseRun } from '../../helpers/runStatus';
 import type { RunDurations } from '../../transport/poll';
 import { LEARNED_QUANTILE, pollDelayMs } from '../../transport/poll';
-import { connection, pause, zapierRequest } from '../../transport/request';
+import { cancelSignal, connection, pause, zapierRequest } from '../../transport/request';
 
 export async function readRun(ctx: IExecuteFunctions, id: string, itemIndex: number): Promise<ActionRun> {
 	const response = await zapierRequest(ctx, {
@@ -42,7 +43,9 @@ export async function waitForRun(
 		const elapsedMs = Date.now() - startedAt;
 		const underPressure = limiter.pressure(Date.now()) >= 0.5;
 		await pause(ctx, pollDelayMs({ attempt, elapsedMs, timeoutMs, underPressure, learnedMs: durations?.quantile(LEARNED_QUANTILE) }));
-		const run = await readRun(ctx, id, itemIndex);
+		const run = await readRun(ctx, id, itemIndex).catch((error: Error) => {
+			throw unreadable(ctx, id, itemIndex, error);
+		});
 		const durationMs = Date.now() - startedAt;
 		if (isFinished(run)) {
 			durations?.record(lastPendingMs, durationMs);
@@ -51,4 +54,16 @@ export async function waitForRun(
 		if (durationMs >= timeoutMs) return { run, timedOut: true, durationMs };
 		lastPendingMs = durationMs;
 	}
+}
+
+/** The run exists but could not be read: say so, with its ID, so that nothing is run again blindly. */
+function unreadable(ctx: IExecuteFunctions, id: string, itemIndex: number, error: Error): Error {
+	if (cancelSignal(ctx)?.aborted) return error;
+	const reason = error.message.replace(/ \[item \d+\]$/, '');
+	const failure = new NodeOperationError(ctx.getNode(), `Could not read the Zapier action run ${id}: ${reason} [item ${itemIndex}]`, {
+		itemIndex,
+		description: 'The run was created and was not created again. Read it later with Action Run → Get and this Run ID.',
+	});
+	failure.context.run = { id, status: 'unknown' };
+	return failure;
 }
