@@ -85,6 +85,8 @@ export interface Counters {
 interface Run {
 	id: string;
 	createdAt: number;
+	/** When a read first answered that the run had finished. */
+	seenFinishedAt?: number;
 	action: string;
 	actionKey?: string;
 	authentication: string | null;
@@ -382,6 +384,7 @@ export class ZapierSandbox {
 			if (pending !== 'missing') data.status = pending;
 			return this.json(res, 200, { data });
 		}
+		run.seenFinishedAt ??= Date.now();
 		if (run.errorCode) {
 			const error: Record<string, unknown> = {
 				code: run.errorCode,

@@ -11,8 +11,8 @@ const STAGES: Array<{ untilMs: number; delayMs: number }> = [
 	{ untilMs: Infinity, delayMs: 10_000 },
 ];
 
-export function baseDelayMs(attempt: number, elapsedMs: number): number {
-	if (attempt < EARLY_DELAYS_MS.length) return EARLY_DELAYS_MS[attempt];
+export function baseDelayMs(attempt: number, elapsedMs: number, skipEarly = false): number {
+	if (!skipEarly && attempt < EARLY_DELAYS_MS.length) return EARLY_DELAYS_MS[attempt];
 	return STAGES.find((stage) => elapsedMs < stage.untilMs)!.delayMs;
 }
 
@@ -25,8 +25,9 @@ export function nextPollDelayMs(
 	elapsedMs: number,
 	timeoutMs: number,
 	random: () => number = Math.random,
+	skipEarly = false,
 ): number {
-	const jittered = baseDelayMs(attempt, elapsedMs) * (1 + random() * 0.5);
+	const jittered = baseDelayMs(attempt, elapsedMs, skipEarly) * (1 + random() * 0.5);
 	return Math.max(0, Math.min(Math.round(jittered), timeoutMs - elapsedMs));
 }
 
@@ -51,7 +52,7 @@ export class RunDurations {
 }
 
 /** Under rate pressure, a run is first looked at when most runs like it are done: requests are scarce. */
-export const LEARNED_QUANTILE = 0.8;
+export const LEARNED_QUANTILE = 0.9;
 
 export function pollDelayMs(options: {
 	attempt: number;
@@ -61,7 +62,8 @@ export function pollDelayMs(options: {
 	learnedMs?: number;
 	random?: () => number;
 }): number {
-	const staged = nextPollDelayMs(options.attempt, options.elapsedMs, options.timeoutMs, options.random);
+	// Under pressure the sub-second first looks are skipped: each costs a request another run needs.
+	const staged = nextPollDelayMs(options.attempt, options.elapsedMs, options.timeoutMs, options.random, options.underPressure);
 	if (!options.underPressure || options.learnedMs === undefined) return staged;
 	const untilLikelyDone = Math.min(options.learnedMs - options.elapsedMs, options.timeoutMs - options.elapsedMs);
 	return Math.max(staged, Math.round(untilLikelyDone));

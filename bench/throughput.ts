@@ -1,0 +1,213 @@
+/**
+ * `npm run bench`: the node against the sandbox under a scaled-down Zapier rate limit, next to the
+ * ideal and a naive client, in one run. Prints the figures and writes them to bench/results.md.
+ * Not a test: nothing here passes or fails.
+ */
+import axios from 'axios';
+import { writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { join } from 'node:path';
+
+import { ZapierSandbox } from '../sandbox/server';
+import type { Engine } from '../test/engine/fixtures';
+import { CREDENTIAL_ID, startEngine, workflow, ZAPIER_NODE } from '../test/engine/fixtures';
+import { outputOf, runWorkflow } from '../test/engine/harness';
+
+const RUNS = Number(process.env.BENCH_RUNS ?? 200);
+const BULK = Number(process.env.BENCH_BULK ?? 10_000);
+const LIMIT = 60;
+const WINDOW_MS = 6_000;
+const CONCURRENCY = 20;
+
+function seeded(seed: number): () => number {
+	return () => {
+		seed = (seed + 0x6d2b79f5) | 0;
+		let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+		t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+	};
+}
+
+/** Run durations: log-normal around 0.8 s, between 0.2 s and 6 s, the same every time. */
+function durations(count: number, seed = 42): number[] {
+	const random = seeded(seed);
+	return Array.from({ length: count }, () => {
+		const normal = Math.sqrt(-2 * Math.log(random() || 1e-9)) * Math.cos(2 * Math.PI * random());
+		return Math.round(Math.min(6_000, Math.max(200, 800 * Math.exp(0.6 * normal))));
+	});
+}
+
+const quantile = (values: number[], q: number) => {
+	const sorted = [...values].sort((a, b) => a - b);
+	return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;
+};
+
+interface Figures {
+	seconds: number;
+	requestsPerRun: number;
+	rateLimited: number;
+	runsCreated: number;
+	items: number;
+	lagP50: number;
+	lagP95: number;
+}
+
+function figures(sandbox: ZapierSandbox, startedAt: number, items: number): Figures {
+	const apiRequests = sandbox.counters.log.filter((entry) => entry.route.includes('/v2/action-runs')).length;
+	const lags = [...sandbox.runs.values()]
+		.filter((run) => run.seenFinishedAt)
+		.map((run) => run.seenFinishedAt! - (run.createdAt + run.durationMs));
+	return {
+		seconds: (Date.now() - startedAt) / 1000,
+		requestsPerRun: apiRequests / Math.max(1, sandbox.counters.runsCreated),
+		rateLimited: sandbox.counters.rateLimited,
+		runsCreated: sandbox.counters.runsCreated,
+		items,
+		lagP50: quantile(lags, 0.5) / 1000,
+		lagP95: quantile(lags, 0.95) / 1000,
+	};
+}
+
+function rateLimited(engine: Engine, runDurations: number[]) {
+	engine.sandbox.reset({
+		rateLimit: { limit: LIMIT, windowMs: WINDOW_MS, cooldownMs: WINDOW_MS, retryAfter: 'seconds', reset: 'seconds' },
+	});
+	engine.sandbox.scriptRuns(...runDurations.map((durationMs) => ({ durationMs })));
+}
+
+async function node(engine: Engine, runDurations: number[]): Promise<Figures> {
+	rateLimited(engine, runDurations);
+	engine.credentials.set(CREDENTIAL_ID, { ...engine.credentials.get(CREDENTIAL_ID), rateLimit: LIMIT, rateLimitWindowSeconds: WINDOW_MS / 1000 });
+	const items = runDurations.map((_, n) => ({ n }));
+	const startedAt = Date.now();
+	const result = await runWorkflow(workflow({ action: 'core:bench', inputs: '={{ $json }}', options: { concurrency: CONCURRENCY } }, { items }), engine);
+	const output = outputOf(result, ZAPIER_NODE);
+	if (output.length !== items.length || output.some((item) => item.json.status !== 'success')) throw new Error('The node did not finish every run');
+	return figures(engine.sandbox, startedAt, items.length);
+}
+
+/** What a first attempt looks like: one item after another, a read every second, no limiter. */
+async function naive(engine: Engine, runDurations: number[]): Promise<Figures> {
+	rateLimited(engine, runDurations);
+	const token = (engine.credentials.get(CREDENTIAL_ID).oauthTokenData as { access_token: string }).access_token;
+	const api = axios.create({ baseURL: engine.sandbox.url, headers: { Authorization: `Bearer ${token}` }, validateStatus: () => true });
+	const send = async (method: 'get' | 'post', path: string, body?: unknown) => {
+		for (;;) {
+			const response = await api.request({ method, url: path, data: body });
+			if (response.status !== 429) return response;
+			await new Promise((r) => setTimeout(r, Number(response.headers['retry-after'] ?? 60) * 1000));
+		}
+	};
+	const startedAt = Date.now();
+	for (let n = 0; n < runDurations.length; n++) {
+		const created = await send('post', '/v2/action-runs', { data: { action: 'core:bench', authentication: null, inputs: { n } } });
+		const id = created.data.data.id as string;
+		for (;;) {
+			await new Promise((r) => setTimeout(r, 1_000));
+			const read = await send('get', `/v2/action-runs/${id}`);
+			if (['success', 'error'].includes(read.data?.data?.status)) break;
+		}
+	}
+	return figures(engine.sandbox, startedAt, runDurations.length);
+}
+
+/** A few runs with no rate pressure: how soon the node notices each one finished. */
+async function unpressured(engine: Engine): Promise<Array<{ durationS: number; lagS: number; boundS: number }>> {
+	const runDurations = [1_000, 2_000, 3_000, 5_000, 8_000];
+	engine.sandbox.reset();
+	engine.sandbox.scriptRuns(...runDurations.map((durationMs) => ({ durationMs })));
+	engine.credentials.set(CREDENTIAL_ID, { ...engine.credentials.get(CREDENTIAL_ID), rateLimit: 60, rateLimitWindowSeconds: 60 });
+	await runWorkflow(workflow({ action: 'core:bench', inputs: '={{ $json }}' }, { items: runDurations.map((_, n) => ({ n })) }), engine);
+	return [...engine.sandbox.runs.values()].map((run) => ({
+		durationS: run.durationMs / 1000,
+		lagS: (run.seenFinishedAt! - run.createdAt - run.durationMs) / 1000,
+		boundS: 0.2 * (run.durationMs / 1000) + 1,
+	}));
+}
+
+async function bulk(engine: Engine, wait: boolean): Promise<{ seconds: number; peakRssMb: number; peakHeapMb: number; runsCreated: number }> {
+	engine.sandbox.reset({ runDurationMs: 0 });
+	engine.credentials.set(CREDENTIAL_ID, { ...engine.credentials.get(CREDENTIAL_ID), rateLimit: 1_000_000, rateLimitWindowSeconds: 60 });
+	global.gc?.();
+	let peakRss = 0;
+	let peakHeap = 0;
+	const sample = () => {
+		const usage = process.memoryUsage();
+		peakRss = Math.max(peakRss, usage.rss);
+		peakHeap = Math.max(peakHeap, usage.heapUsed);
+	};
+	const timer = setInterval(sample, 50);
+	const startedAt = Date.now();
+	const items = Array.from({ length: BULK }, (_, n) => ({ n }));
+	const result = await runWorkflow(workflow({ action: 'core:bulk', inputs: '={{ $json }}', waitForCompletion: wait }, { items }), engine);
+	sample();
+	clearInterval(timer);
+	if (outputOf(result, ZAPIER_NODE).length !== BULK) throw new Error('Not every item came out');
+	return { seconds: (Date.now() - startedAt) / 1000, peakRssMb: peakRss / 2 ** 20, peakHeapMb: peakHeap / 2 ** 20, runsCreated: engine.sandbox.counters.runsCreated };
+}
+
+const f = (n: number, digits = 2) => n.toFixed(digits);
+
+async function main() {
+	const engine = await startEngine();
+	const runDurations = durations(RUNS);
+	const idealSeconds = Math.max((2 * RUNS * WINDOW_MS) / LIMIT / 1000, Math.max(...runDurations) / 1000);
+
+	console.log(`Node: ${RUNS} runs with waiting, limit ${LIMIT} requests per ${WINDOW_MS / 1000} s ...`);
+	const ours = await node(engine, runDurations);
+	console.log(`  ${JSON.stringify(ours)}`);
+	if (process.env.BENCH_NODE_ONLY) return await engine.sandbox.stop();
+	console.log(`Naive client: the same ${RUNS} runs ...`);
+	const theirs = await naive(engine, runDurations);
+	console.log('A few runs without rate pressure ...');
+	const lags = await unpressured(engine);
+	console.log(`${BULK} items without waiting ...`);
+	const bulkNoWait = await bulk(engine, false);
+	console.log(`${BULK} items waiting on instant runs ...`);
+	const bulkWait = await bulk(engine, true);
+	await engine.sandbox.stop();
+
+	const row = (name: string, x: Figures) =>
+		`| ${name} | ${f(x.seconds, 1)} | ${f(x.seconds / idealSeconds)} | ${f(x.requestsPerRun)} | ${x.rateLimited} | ${x.runsCreated} / ${x.items} | ${f(x.lagP50)} | ${f(x.lagP95)} |`;
+	const report = `# Benchmark figures
+
+Measured ${new Date().toISOString().slice(0, 10)} on ${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node.js ${process.version}
+(a shared machine: times vary from run to run). Reproduce with \`npm run bench\` (\`BENCH_RUNS\`, \`BENCH_BULK\` to change the sizes).
+
+## ${RUNS} runs with waiting, under a rate limit of ${LIMIT} requests per ${WINDOW_MS / 1000} s
+The sandbox enforces the limit (a 429 and a ${WINDOW_MS / 1000} s cooldown past it); the credential is set to the same limit;
+run durations are log-normal around 0.8 s (seeded, ${f(Math.min(...runDurations) / 1000, 1)}–${f(Math.max(...runDurations) / 1000, 1)} s); the node runs ${CONCURRENCY} items in flight.
+Ideal: 2 requests per run at the limit, or the longest run if longer: **${f(idealSeconds, 1)} s**.
+
+| Client | Time (s) | × ideal | Requests per run | 429s | Runs created / items | Lag p50 (s) | Lag p95 (s) |
+|---|---|---|---|---|---|---|---|
+${row('This node', ours)}
+${row('Naive (sequential, 1 s polling, no limiter)', theirs)}
+
+The naive client takes **${f(theirs.seconds / ours.seconds, 1)}×** the node's time. Lag is the time between a run finishing and its
+first read that says so; under rate pressure the node spends reads where runs are likely done, so its lag is
+longer, and the completion time is what counts.
+
+## A few runs without rate pressure
+| Run duration (s) | Lag (s) | Bound: 20 % of duration + 1 s |
+|---|---|---|
+${lags.map((l) => `| ${f(l.durationS, 1)} | ${f(l.lagS)} | ${f(l.boundS)} |`).join('\n')}
+
+p95 lag: ${f(quantile(lags.map((l) => l.lagS), 0.95))} s; largest lag / bound: ${f(Math.max(...lags.map((l) => l.lagS / l.boundS)))}.
+
+## ${BULK} items
+| Work | Time (s) | Peak RSS (MiB) | Peak heap (MiB) | Runs created |
+|---|---|---|---|---|
+| Without waiting | ${f(bulkNoWait.seconds, 1)} | ${f(bulkNoWait.peakRssMb, 0)} | ${f(bulkNoWait.peakHeapMb, 0)} | ${bulkNoWait.runsCreated} |
+| Waiting on instant runs | ${f(bulkWait.seconds, 1)} | ${f(bulkWait.peakRssMb, 0)} | ${f(bulkWait.peakHeapMb, 0)} | ${bulkWait.runsCreated} |
+
+Memory is the whole process: n8n's engine, the node and the sandbox serving it, with no rate limit.
+`;
+	writeFileSync(join(__dirname, 'results.md'), report);
+	console.log(`\n${report}`);
+}
+
+main().catch((error) => {
+	console.error(error);
+	process.exit(1);
+});
