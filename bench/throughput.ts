@@ -12,21 +12,13 @@ import { ZapierSandbox } from '../sandbox/server';
 import type { Engine } from '../test/engine/fixtures';
 import { CREDENTIAL_ID, startEngine, workflow, ZAPIER_NODE } from '../test/engine/fixtures';
 import { outputOf, runWorkflow } from '../test/engine/harness';
+import { seeded } from '../test/seeded';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 200);
 const BULK = Number(process.env.BENCH_BULK ?? 10_000);
 const LIMIT = 60;
 const WINDOW_MS = 6_000;
 const CONCURRENCY = 20;
-
-function seeded(seed: number): () => number {
-	return () => {
-		seed = (seed + 0x6d2b79f5) | 0;
-		let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-		t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-	};
-}
 
 /** Run durations: log-normal around 0.8 s, between 0.2 s and 6 s, the same every time. */
 function durations(count: number, seed = 42): number[] {

@@ -75,6 +75,7 @@ export class N8nServer {
 	readonly userFolder: string;
 	url = '';
 	private process?: ChildProcess;
+	private readonly workers: ChildProcess[] = [];
 	private log = '';
 
 	constructor(
@@ -174,6 +175,20 @@ export class N8nServer {
 		throw new Error(`n8n did not become ready within 180 s:\n${this.log}`);
 	}
 
+	/** An `n8n worker` process on this user folder, for queue mode. */
+	async startWorker(): Promise<void> {
+		const worker = spawn(this.install.nodeBin, [this.install.n8nBin, 'worker', '--concurrency=5'], {
+			env: this.env(0, await freePort()),
+			stdio: ['ignore', 'pipe', 'pipe'],
+		});
+		const keep = (chunk: Buffer) => {
+			this.log = (this.log + chunk.toString()).slice(-20_000);
+		};
+		worker.stdout!.on('data', keep);
+		worker.stderr!.on('data', keep);
+		this.workers.push(worker);
+	}
+
 	recentLog(): string {
 		return this.log;
 	}
@@ -201,13 +216,7 @@ export class N8nServer {
 	}
 
 	async stop(): Promise<void> {
-		const child = this.process;
-		if (!child || child.exitCode !== null) return;
-		const exited = new Promise((r) => child.once('exit', r));
-		child.kill('SIGTERM');
-		const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
-		await exited;
-		clearTimeout(timer);
+		await Promise.all([...this.workers, this.process].map(async (child) => await stopProcess(child)));
 	}
 
 	removeUserFolder(): void {
@@ -237,4 +246,13 @@ export async function postJson(url: string, body: unknown): Promise<{ status: nu
 		req.on('error', reject);
 		req.end(payload);
 	});
+}
+
+export async function stopProcess(child: ChildProcess | undefined): Promise<void> {
+	if (!child || child.exitCode !== null || child.signalCode !== null) return;
+	const exited = new Promise((r) => child.once('exit', r));
+	child.kill('SIGTERM');
+	const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+	await exited;
+	clearTimeout(timer);
 }

@@ -28,6 +28,8 @@ export async function startStack(options: {
 	sandboxPort?: number;
 	n8nPort?: number;
 	env?: Record<string, string>;
+	/** Queue mode: this many `n8n worker` processes beside the main one. */
+	workers?: number;
 }): Promise<Stack> {
 	const install = provisionN8n();
 	const sandbox = new ZapierSandbox(options.sandbox);
@@ -38,6 +40,7 @@ export async function startStack(options: {
 	const exampleWorkflow = { ...(example as unknown as WorkflowImport), id: EXAMPLE_WORKFLOW_ID };
 	n8n.importWorkflows([exampleWorkflow, ...(options.workflows ?? [])]);
 	await n8n.start(options.n8nPort);
+	for (let i = 0; i < (options.workers ?? 0); i++) await n8n.startWorker();
 	await n8n.setupOwner();
 	return {
 		sandbox,

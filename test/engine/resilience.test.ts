@@ -5,6 +5,7 @@ import type { Fault } from '../../sandbox/server';
 import type { Engine } from './fixtures';
 import { CREDENTIAL_ID, startEngine, workflow, ZAPIER_NODE } from './fixtures';
 import { errorOf, outputOf, runWorkflow, startWorkflow } from './harness';
+import { seeded } from '../seeded';
 
 let engine: Engine;
 let original: IDataObject;
@@ -23,16 +24,6 @@ const setCredential = (fields: IDataObject) =>
 const items = (n: number) => Array.from({ length: n }, (_, i) => ({ n: i }));
 const parameters = { action: 'core:x', inputs: '={{ $json }}' };
 const apiLog = () => engine.sandbox.counters.log.filter((entry) => entry.route.includes('/v2/'));
-
-/** A small seeded generator, so that a failing matrix can be run again as it was. */
-function seeded(seed: number): () => number {
-	return () => {
-		seed = (seed + 0x6d2b79f5) | 0;
-		let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-		t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-	};
-}
 
 describe('the client-side rate limit', () => {
 	test('keeps a batch, and two executions at once, under the limit: zero 429s', async () => {

@@ -1,32 +1,39 @@
 /** App → action → connected account: the parameters that pick them, and reading them back. */
-import type { INodeParameterResourceLocator, INodeProperties } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeParameterResourceLocator, INodeProperties } from 'n8n-workflow';
 
 import type { ActionResolver } from '../helpers/catalog';
 import { ACTION_TYPES } from '../helpers/catalog';
 import type { Checked } from '../helpers/validate';
 import { checkId, checkOptionalId } from '../helpers/validate';
+import { need } from './actionRun/common';
 
 const idPattern = {
 	type: 'regex' as const,
 	properties: { regex: '^[^/\\\\?#%\\s]+$', errorMessage: 'An ID has no /, \\, ?, #, % or spaces' },
 };
 
-export const appLocator: INodeProperties = {
-	displayName: 'App',
-	name: 'app',
-	type: 'resourceLocator',
-	default: { mode: 'list', value: '' },
-	description: 'The Zapier app whose actions and connected accounts to pick from',
-	modes: [
-		{
-			displayName: 'From List',
-			name: 'list',
-			type: 'list',
-			typeOptions: { searchListMethod: 'searchApps', searchable: true },
-		},
-		{ displayName: 'By ID', name: 'id', type: 'string', placeholder: 'e.g. 5a1d0000-0000-4000-8000-000000000001', validation: [idPattern] },
-	],
-};
+/** A "From list" / "By ID" picker whose list comes from one of the node's list-search methods. */
+function locator(
+	field: Pick<INodeProperties, 'displayName' | 'name' | 'description' | 'required'>,
+	searchListMethod: string,
+	placeholder: string,
+): INodeProperties {
+	return {
+		...field,
+		type: 'resourceLocator',
+		default: { mode: 'list', value: '' },
+		modes: [
+			{ displayName: 'From List', name: 'list', type: 'list', typeOptions: { searchListMethod, searchable: true } },
+			{ displayName: 'By ID', name: 'id', type: 'string', placeholder, validation: [idPattern] },
+		],
+	};
+}
+
+export const appLocator = locator(
+	{ displayName: 'App', name: 'app', description: 'The Zapier app whose actions and connected accounts to pick from' },
+	'searchApps',
+	'e.g. 5a1d0000-0000-4000-8000-000000000001',
+);
 
 export const actionTypeFilter: INodeProperties = {
 	displayName: 'Action Type',
@@ -40,41 +47,27 @@ export const actionTypeFilter: INodeProperties = {
 	],
 };
 
-export const actionLocator: INodeProperties = {
-	displayName: 'Action',
-	name: 'action',
-	type: 'resourceLocator',
-	default: { mode: 'list', value: '' },
-	required: true,
-	description:
-		'The action to run. Picked from the list, it is stored by its stable key and its current ID is looked up on every run; by ID, the ID is used as it is.',
-	modes: [
-		{
-			displayName: 'From List',
-			name: 'list',
-			type: 'list',
-			typeOptions: { searchListMethod: 'searchActions', searchable: true },
-		},
-		{ displayName: 'By ID', name: 'id', type: 'string', placeholder: 'e.g. example_core:Vn7xbE60', validation: [idPattern] },
-	],
-};
+export const actionLocator = locator(
+	{
+		displayName: 'Action',
+		name: 'action',
+		required: true,
+		description:
+			'The action to run. Picked from the list, it is stored by its stable key and its current ID is looked up on every run; by ID, the ID is used as it is.',
+	},
+	'searchActions',
+	'e.g. example_core:Vn7xbE60',
+);
 
-export const authenticationLocator: INodeProperties = {
-	displayName: 'Authentication',
-	name: 'authenticationId',
-	type: 'resourceLocator',
-	default: { mode: 'list', value: '' },
-	description: 'The connected account in Zapier the action runs with. Leave empty for actions that need no account.',
-	modes: [
-		{
-			displayName: 'From List',
-			name: 'list',
-			type: 'list',
-			typeOptions: { searchListMethod: 'searchAuthentications', searchable: true },
-		},
-		{ displayName: 'By ID', name: 'id', type: 'string', placeholder: 'e.g. example_QVaAreV1', validation: [idPattern] },
-	],
-};
+export const authenticationLocator = locator(
+	{
+		displayName: 'Authentication',
+		name: 'authenticationId',
+		description: 'The connected account in Zapier the action runs with. Leave empty for actions that need no account.',
+	},
+	'searchAuthentications',
+	'e.g. example_QVaAreV1',
+);
 
 export interface Locator {
 	mode: string;
@@ -120,4 +113,16 @@ export async function resolveActionId(
 		};
 	}
 	return { ok: true, value: id };
+}
+
+/** The picked account and action of an item, checked; the action's current ID looked up if needed. */
+export async function readPicks(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	resolver: ActionResolver,
+): Promise<{ authentication: string | null; action: string }> {
+	const authentication = need(ctx, 'Authentication', checkAuthentication(ctx.getNodeParameter('authenticationId', itemIndex, '')), itemIndex);
+	const app = ctx.getNodeParameter('app', itemIndex, '', { extractValue: true }) as string;
+	const action = need(ctx, 'Action', await resolveActionId(ctx.getNodeParameter('action', itemIndex), app, resolver), itemIndex);
+	return { authentication, action };
 }

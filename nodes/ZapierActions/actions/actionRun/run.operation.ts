@@ -11,14 +11,7 @@ import { mappedInputs } from '../../helpers/fields';
 import { checkInputs } from '../../helpers/validate';
 import { zapierRequest } from '../../transport/request';
 import type { ExecutionShared } from '../shared';
-import {
-	actionLocator,
-	actionTypeFilter,
-	appLocator,
-	authenticationLocator,
-	checkAuthentication,
-	resolveActionId,
-} from '../pickers';
+import { actionLocator, actionTypeFilter, appLocator, authenticationLocator, readPicks } from '../pickers';
 import { checked, finishedRunOutput, need, onTimeoutOption, timeoutMs, timeoutOption } from './common';
 import { waitForRun } from './wait';
 
@@ -137,13 +130,11 @@ export async function execute(
 	itemIndex: number,
 	shared: ExecutionShared,
 ): Promise<INodeExecutionData[]> {
-	const authentication = need(this, 'Authentication', checkAuthentication(this.getNodeParameter('authenticationId', itemIndex, '')), itemIndex);
 	const inputs = readInputs(this, itemIndex);
 	const wait = this.getNodeParameter('waitForCompletion', itemIndex, true) as boolean;
 	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
 	const timeout = wait ? timeoutMs(this, options, itemIndex) : 0;
-	const app = this.getNodeParameter('app', itemIndex, '', { extractValue: true }) as string;
-	const action = need(this, 'Action', await resolveActionId(this.getNodeParameter('action', itemIndex), app, shared.actions), itemIndex);
+	const { authentication, action } = await readPicks(this, itemIndex, shared.actions);
 
 	const startedAt = Date.now();
 	const created = await zapierRequest(this, {

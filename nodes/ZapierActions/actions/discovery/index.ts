@@ -4,8 +4,8 @@ import { updateDisplayOptions } from 'n8n-workflow';
 
 import { listActions, listApps, listAuthentications, listInputFields } from '../../helpers/catalog';
 import { checkId, checkInputs } from '../../helpers/validate';
-import { checked, need } from '../actionRun/common';
-import { actionLocator, actionTypeFilter, appLocator, authenticationLocator, checkAuthentication, resolveActionId } from '../pickers';
+import { checked } from '../actionRun/common';
+import { actionLocator, actionTypeFilter, appLocator, authenticationLocator, readPicks } from '../pickers';
 import type { ExecutionShared } from '../shared';
 
 const show = (resource: string, operation: string[]) => ({ show: { resource: [resource], operation } });
@@ -89,9 +89,7 @@ export async function getActionInputFields(
 	itemIndex: number,
 	shared: ExecutionShared,
 ): Promise<INodeExecutionData[]> {
-	const authentication = need(this, 'Authentication', checkAuthentication(this.getNodeParameter('authenticationId', itemIndex, '')), itemIndex);
 	const inputs = checked(this, 'Inputs So Far', this.getNodeParameter('inputs', itemIndex, '{}'), checkInputs, itemIndex);
-	const app = this.getNodeParameter('app', itemIndex, '', { extractValue: true }) as string;
-	const actionId = need(this, 'Action', await resolveActionId(this.getNodeParameter('action', itemIndex), app, shared.actions), itemIndex);
-	return asItems(await listInputFields(this, { actionId, authentication, inputs }));
+	const { authentication, action } = await readPicks(this, itemIndex, shared.actions);
+	return asItems(await listInputFields(this, { actionId: action, authentication, inputs }));
 }
