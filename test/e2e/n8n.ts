@@ -76,6 +76,7 @@ export class N8nServer {
 	url = '';
 	private process?: ChildProcess;
 	private readonly workers: ChildProcess[] = [];
+	private readonly workerLogs: string[] = [];
 	private log = '';
 
 	constructor(
@@ -175,18 +176,24 @@ export class N8nServer {
 		throw new Error(`n8n did not become ready within 180 s:\n${this.log}`);
 	}
 
-	/** An `n8n worker` process on this user folder, for queue mode. */
+	/** An `n8n worker` process on this user folder, for queue mode; it logs the executions it runs. */
 	async startWorker(): Promise<void> {
 		const worker = spawn(this.install.nodeBin, [this.install.n8nBin, 'worker', '--concurrency=5'], {
-			env: this.env(0, await freePort()),
+			env: { ...this.env(0, await freePort()), N8N_LOG_LEVEL: 'info' },
 			stdio: ['ignore', 'pipe', 'pipe'],
 		});
+		const index = this.workers.push(worker) - 1;
+		this.workerLogs[index] = '';
 		const keep = (chunk: Buffer) => {
-			this.log = (this.log + chunk.toString()).slice(-20_000);
+			this.workerLogs[index] = (this.workerLogs[index] + chunk.toString()).slice(-200_000);
 		};
 		worker.stdout!.on('data', keep);
 		worker.stderr!.on('data', keep);
-		this.workers.push(worker);
+	}
+
+	/** How many executions each worker has finished so far. */
+	workerExecutions(): number[] {
+		return this.workerLogs.map((log) => (log.match(/Worker finished execution/g) ?? []).length);
 	}
 
 	recentLog(): string {

@@ -38,6 +38,7 @@ test('several workflows at once, executed by the workers: all succeed, no run tw
 	const batches = Array.from({ length: 3 }, (_, b) =>
 		stack.n8n.callWebhook('e2e-ten-items', { items: Array.from({ length: 10 }, (_, i) => ({ n: b * 100 + i })) }),
 	);
+	const executedBefore = stack.n8n.workerExecutions().reduce((a, b) => a + b, 0);
 	const singles = await Promise.all(single);
 	const tens = await Promise.all(batches);
 
@@ -57,4 +58,7 @@ test('several workflows at once, executed by the workers: all succeed, no run tw
 	const markers = runs.map((run) => String(run.inputs.marker ?? run.inputs.n));
 	expect(new Set(markers).size).toBe(36);
 	expect(stack.n8n.recentLog()).not.toMatch(/SQLITE_BUSY/);
+	// The main process only queues: the nine executions were run by the workers.
+	expect(stack.n8n.workerExecutions()).toHaveLength(2);
+	expect(stack.n8n.workerExecutions().reduce((a, b) => a + b, 0) - executedBefore).toBe(9);
 });
