@@ -43,13 +43,13 @@ describe('the client-side rate limit', () => {
 	});
 
 	test('a 429 puts the whole credential into the cooldown, not just the request that got it', async () => {
-		engine.sandbox.injectFaults('GET', { status: 429, retryAfter: '1' });
+		engine.sandbox.injectFaults('GET', { status: 429, retryAfter: '2' });
 		const result = await runWorkflow(workflow({ ...parameters, options: { concurrency: 5 } }, { items: items(5) }), engine);
 		expect(outputOf(result, ZAPIER_NODE).map((item) => item.json.status)).toEqual(Array(5).fill('success'));
 		const log = apiLog();
 		const limited = log.findIndex((entry) => entry.route.startsWith('GET'));
 		// Requests already on the wire when the 429 came back may still arrive; nothing new is sent until it ends.
-		const sentDuringCooldown = log.filter((entry) => entry.at > log[limited].at + 100 && entry.at < log[limited].at + 950);
+		const sentDuringCooldown = log.filter((entry) => entry.at > log[limited].at + 300 && entry.at < log[limited].at + 1_900);
 		expect(sentDuringCooldown).toEqual([]);
 		expect(engine.sandbox.counters.runsCreated).toBe(5);
 	});

@@ -2,13 +2,13 @@ import { limiterFor, RateLimiter } from '../../nodes/ZapierActions/transport/rat
 import { pollDelayMs, RunDurations } from '../../nodes/ZapierActions/transport/poll';
 
 describe('the rate limiter', () => {
-	test('lets `limit` requests through at once, then one per freed place, with a margin of 2 % (at least 100 ms)', () => {
+	test('lets `limit` requests through at once, then one per freed place, with a margin of 2 % (at least 250 ms)', () => {
 		const limiter = new RateLimiter(3, 1_000);
 		expect([0, 0, 0].map(() => limiter.reserve(0))).toEqual([0, 0, 0]);
-		expect(limiter.reserve(0)).toBe(1_100);
-		expect(limiter.reserve(0)).toBe(1_100);
-		expect(limiter.reserve(500)).toBe(600);
-		expect(limiter.reserve(500)).toBe(1_700);
+		expect(limiter.reserve(0)).toBe(1_250);
+		expect(limiter.reserve(0)).toBe(1_250);
+		expect(limiter.reserve(500)).toBe(750);
+		expect(limiter.reserve(500)).toBe(2_000);
 	});
 
 	test('never allows more than `limit` in any window, however the requests arrive', () => {

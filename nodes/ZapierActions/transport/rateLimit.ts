@@ -17,7 +17,7 @@ export class RateLimiter {
 		readonly limit: number,
 		readonly windowMs: number,
 	) {
-		this.spacingMs = windowMs + Math.min(1_000, Math.max(100, windowMs * 0.02));
+		this.spacingMs = windowMs + Math.min(1_000, Math.max(250, windowMs * 0.02));
 	}
 
 	/** Books the earliest slot and returns how long to wait for it (0: send now). */
