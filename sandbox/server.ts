@@ -263,7 +263,7 @@ export class ZapierSandbox {
 		if (runMatch && method === 'GET') {
 			this.count('GET /v2/action-runs/:id');
 			if (!this.gate(req, res)) return;
-			return this.readRun(decodeURIComponent(runMatch[1]), req, res);
+			return this.readRun(decodeURIComponent(runMatch[1]), res);
 		}
 		const discovery = this.discoveryRoute(method, path);
 		if (discovery) {
@@ -373,7 +373,7 @@ export class ZapierSandbox {
 		return run;
 	}
 
-	private async readRun(id: string, _req: IncomingMessage, res: ServerResponse): Promise<void> {
+	private async readRun(id: string, res: ServerResponse): Promise<void> {
 		if (await this.applyFault('GET', res, () => {})) return;
 		const run = this.runs.get(id);
 		if (!run) return this.json(res, 404, apiError(404, 'not_found', 'NotFound', 'Not found.'));

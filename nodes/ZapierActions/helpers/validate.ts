@@ -27,7 +27,7 @@ export function checkOptionalId(raw: unknown): Checked<string | null> {
 	return checkId(raw);
 }
 
-export function describeType(value: unknown): string {
+function describeType(value: unknown): string {
 	if (value === null) return 'null';
 	if (Array.isArray(value)) return 'an array';
 	return typeof value === 'object' ? 'an object' : `a ${typeof value}`;

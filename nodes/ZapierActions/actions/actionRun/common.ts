@@ -59,8 +59,6 @@ export function timeoutMs(ctx: IExecuteFunctions, options: IDataObject, itemInde
 	return checked(ctx, 'Timeout', raw, checkTimeout, itemIndex) * 1000;
 }
 
-export class RunFailedError extends NodeOperationError {}
-
 /**
  * Turns the outcome of a wait into output: the run, or its results, or an error that carries the
  * run so that "Continue On Fail" can still show its ID and errors.
@@ -97,8 +95,8 @@ function runError(
 	run: ActionRun,
 	itemIndex: number,
 	text: { message: string; description: string },
-): RunFailedError {
-	const error = new RunFailedError(ctx.getNode(), text.message, { itemIndex, description: text.description });
+): NodeOperationError {
+	const error = new NodeOperationError(ctx.getNode(), text.message, { itemIndex, description: text.description });
 	error.context.run = run;
 	return error;
 }
