@@ -1,7 +1,6 @@
 import type { ResourceMapperField } from 'n8n-workflow';
 
 import { fieldType, mappedInputs, toMapperField, toOptions } from '../../nodes/ZapierActions/helpers/fields';
-import { nextPath, withQuery } from '../../nodes/ZapierActions/transport/pages';
 
 describe("Zapier's field types in n8n's mapper", () => {
 	test.each([
@@ -61,17 +60,5 @@ describe('mapped values as inputs', () => {
 
 	test('nothing mapped at all, with no schema, is no inputs', () => {
 		expect(mappedInputs(null, [])).toEqual({ ok: true, value: {} });
-	});
-});
-
-describe('paging', () => {
-	test('only the path and query of a next link are kept, so the token never goes elsewhere', () => {
-		expect(nextPath({ links: { next: 'https://evil.example/v2/apps?offset=4' } })).toBe('/v2/apps?offset=4');
-		expect(nextPath({ links: { next: null } })).toBeUndefined();
-		expect(nextPath({})).toBeUndefined();
-	});
-
-	test('query parameters are encoded and empty ones left out', () => {
-		expect(withQuery('/v2/apps', { query: 'a&b', category: undefined })).toBe('/v2/apps?query=a%26b');
 	});
 });

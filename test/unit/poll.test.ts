@@ -1,4 +1,4 @@
-import { baseDelayMs, nextPollDelayMs } from '../../nodes/ZapierActions/transport/poll';
+import { baseDelayMs, lastLookAtMs, nextPollDelayMs } from '../../nodes/ZapierActions/transport/poll';
 
 const noJitter = () => 0;
 const fullJitter = () => 1;
@@ -17,19 +17,21 @@ test('jitter adds between 0 and 50 %', () => {
 	expect(nextPollDelayMs(30, 90_000, 180_000, () => 0.5)).toBe(12_500);
 });
 
-test('never waits past the deadline, so the last look is at the timeout', () => {
-	expect(nextPollDelayMs(30, 175_000, 180_000, fullJitter)).toBe(5_000);
-	expect(nextPollDelayMs(30, 180_000, 180_000, fullJitter)).toBe(0);
+test('never waits past the last look, which starts early enough to be answered within the timeout', () => {
+	expect(nextPollDelayMs(30, 175_000, 180_000, fullJitter)).toBe(4_000);
+	expect(nextPollDelayMs(30, 179_000, 180_000, fullJitter)).toBe(0);
 	expect(nextPollDelayMs(30, 181_000, 180_000, fullJitter)).toBe(0);
+	expect(lastLookAtMs(180_000)).toBe(179_000);
+	expect(lastLookAtMs(1_000)).toBe(750);
 });
 
 test('a whole 180 s wait costs a bounded number of reads', () => {
 	let elapsed = 0;
 	let reads = 0;
-	while (elapsed < 180_000) {
+	while (elapsed < lastLookAtMs(180_000)) {
 		elapsed += nextPollDelayMs(reads, elapsed, 180_000, noJitter);
 		reads++;
 	}
-	expect(elapsed).toBe(180_000);
+	expect(elapsed).toBe(179_000);
 	expect(reads).toBe(4 + 10 + 8 + 6 + 12);
 });

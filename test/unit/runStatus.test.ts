@@ -32,6 +32,12 @@ describe('results', () => {
 	test.each([[[]], [{}], [null], [undefined]])('%p becomes an empty list', (results) => {
 		expect(normaliseRun('r', 200, answer({ status: 'success', results })).results).toEqual([]);
 	});
+	test.each([['text', [{ value: 'text' }]], [42, [{ value: 42 }]], ['', [{ value: '' }]], [false, [{ value: false }]]])(
+		'a single plain value %p is kept, as a list of one',
+		(results, expected) => {
+			expect(normaliseRun('r', 200, answer({ status: 'success', results })).results).toEqual(expected);
+		},
+	);
 	test('plain values in the list are wrapped', () => {
 		expect(normaliseRun('r', 200, answer({ status: 'success', results: ['x'] })).results).toEqual([{ value: 'x' }]);
 	});
@@ -63,6 +69,15 @@ describe('errors', () => {
 
 	test('a throttled run says how long to wait', () => {
 		expect(hintFor('throttled', 45)).toBe('The app throttled this run: wait 45 s before running it again.');
+	});
+
+	test('one error given as an object, or as text, is a list of one, and fails the run even next to success', () => {
+		const single = normaliseRun('r', 200, answer({ status: 'success', errors: { code: 'partner', title: 'Bad', detail: 'Nope' } }));
+		expect(hasFailed(single)).toBe(true);
+		expect(single.errors).toEqual([expect.objectContaining({ code: 'partner', title: 'Bad', detail: 'Nope' })]);
+		const text = normaliseRun('r1', 200, answer({ status: 'error', errors: 'The app is down' }));
+		expect(text.errors).toEqual([expect.objectContaining({ code: 'unknown', detail: 'The app is down' })]);
+		expect(describeRunFailure(text).message).toBe('The Zapier action run failed: Run failed – The app is down [unknown]');
 	});
 
 	test('partner meta is kept', () => {

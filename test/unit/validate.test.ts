@@ -1,4 +1,4 @@
-import { checkId, checkInputs, checkOptionalId, checkTimeout } from '../../nodes/ZapierActions/helpers/validate';
+import { checkBoundedNumber, checkId, checkInputs, checkOptionalId, checkTimeout } from '../../nodes/ZapierActions/helpers/validate';
 
 describe('ids', () => {
 	test.each(['example_core:Vn7xbE60', '123e4567-e89b-12d3-a456-426614174000', 'example_QVaAreV1', ' padded '])('%p is accepted', (id) => {
@@ -9,6 +9,7 @@ describe('ids', () => {
 		['a/b', '"/"'],
 		['..', '".."'],
 		['a..b', '".."'],
+		['.', '"."'],
 		['a?b=1', '"?"'],
 		['a#b', '"#"'],
 		['a%2Fb', '"%"'],
@@ -59,4 +60,22 @@ test('timeouts must be positive numbers of seconds', () => {
 	expect(checkTimeout('2.5')).toEqual({ ok: true, value: 2.5 });
 	expect(checkTimeout(0).ok).toBe(false);
 	expect(checkTimeout('soon').ok).toBe(false);
+});
+
+describe("the credential's numbers", () => {
+	const limit = { min: 1, max: 10_000, fallback: 60, whole: true };
+	test('empty is the default; a fraction of a whole number is rounded down; beyond the bounds is clamped', () => {
+		expect(checkBoundedNumber(undefined, limit)).toEqual({ ok: true, value: 60 });
+		expect(checkBoundedNumber('', limit)).toEqual({ ok: true, value: 60 });
+		expect(checkBoundedNumber(2.5, limit)).toEqual({ ok: true, value: 2 });
+		expect(checkBoundedNumber(0.5, limit)).toEqual({ ok: true, value: 1 });
+		expect(checkBoundedNumber(-3, limit)).toEqual({ ok: true, value: 1 });
+		expect(checkBoundedNumber(1e12, limit)).toEqual({ ok: true, value: 10_000 });
+		expect(checkBoundedNumber(1.5, { min: 1, max: 86_400, fallback: 60 })).toEqual({ ok: true, value: 1.5 });
+	});
+
+	test('what is no number is named', () => {
+		expect(checkBoundedNumber('abc', limit)).toEqual({ ok: false, problem: 'must be a number, got "abc"' });
+		expect(checkBoundedNumber(Infinity, limit)).toMatchObject({ ok: false });
+	});
 });

@@ -99,30 +99,40 @@ export async function resolveActionId(
 	raw: unknown,
 	app: string,
 	resolver: ActionResolver,
+	/** An ID Zapier refused as stale: look the key up again. */
+	stale?: string,
 ): Promise<Checked<string>> {
 	const locator = readLocator(raw);
 	if (locator.mode !== 'list') return checkId(locator.value);
 	if (!locator.value) return { ok: false, problem: 'is required: pick one from the list' };
 	const appId = checkId(app);
 	if (!appId.ok) return { ok: false, problem: `needs its App, which ${appId.problem}` };
-	const id = await resolver.idFor(appId.value, locator.value);
+	const id = await resolver.idFor(appId.value, locator.value, stale);
 	if (!id) {
 		return {
 			ok: false,
 			problem: `"${locator.value}" is no longer offered by this app: pick the action again from the list, or give its ID`,
 		};
 	}
-	return { ok: true, value: id };
+	const checked = checkId(id);
+	return checked.ok ? checked : { ok: false, problem: `"${locator.value}" got an unusable ID from Zapier: ${checked.problem}` };
 }
 
-/** The picked account and action of an item, checked; the action's current ID looked up if needed. */
-export async function readPicks(
-	ctx: IExecuteFunctions,
-	itemIndex: number,
-	resolver: ActionResolver,
-): Promise<{ authentication: string | null; action: string }> {
+export interface Picks {
+	authentication: string | null;
+	action: string;
+	/** Whether the action was picked from the list (by key), so that a fresh ID can be looked up. */
+	byKey: boolean;
+}
+
+/**
+ * The picked account and action of an item, checked; the action's current ID looked up if needed
+ * (again, when `stale` is the ID Zapier just refused as expired).
+ */
+export async function readPicks(ctx: IExecuteFunctions, itemIndex: number, resolver: ActionResolver, stale?: string): Promise<Picks> {
 	const authentication = need(ctx, 'Authentication', checkAuthentication(ctx.getNodeParameter('authenticationId', itemIndex, '')), itemIndex);
 	const app = ctx.getNodeParameter('app', itemIndex, '', { extractValue: true }) as string;
-	const action = need(ctx, 'Action', await resolveActionId(ctx.getNodeParameter('action', itemIndex), app, resolver), itemIndex);
-	return { authentication, action };
+	const raw = ctx.getNodeParameter('action', itemIndex);
+	const action = need(ctx, 'Action', await resolveActionId(raw, app, resolver, stale), itemIndex);
+	return { authentication, action, byKey: readLocator(raw).mode === 'list' };
 }

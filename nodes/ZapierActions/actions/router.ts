@@ -5,6 +5,7 @@ import { cancelSignal } from '../transport/request';
 import * as actionRun from './actionRun';
 import { DEFAULT_CONCURRENCY } from './actionRun/run.operation';
 import * as discovery from './discovery';
+import { describeOtherRuns } from './itemRuns';
 import type { ExecutionShared } from './shared';
 import { executionShared } from './shared';
 
@@ -40,8 +41,8 @@ function forTool(json: IDataObject): IDataObject {
 
 function concurrencyOf(ctx: IExecuteFunctions, resource: string, operation: string): number {
 	if (resource !== 'actionRun' || operation !== 'run') return 1;
-	const value = Number(ctx.getNodeParameter('options.concurrency', 0, DEFAULT_CONCURRENCY));
-	return Number.isInteger(value) && value >= 1 ? Math.min(value, 100) : DEFAULT_CONCURRENCY;
+	const value = Math.floor(Number(ctx.getNodeParameter('options.concurrency', 0, DEFAULT_CONCURRENCY)));
+	return Number.isFinite(value) && value >= 1 ? Math.min(value, 100) : DEFAULT_CONCURRENCY;
 }
 
 /**
@@ -88,9 +89,21 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 
 	if (failures.size) {
 		const itemIndex = Math.min(...failures.keys());
-		const error = failures.get(itemIndex)!;
-		if (error instanceof NodeApiError || error instanceof NodeOperationError) throw error;
-		throw new NodeOperationError(this.getNode(), error, { itemIndex });
+		const failure = failures.get(itemIndex)!;
+		const error = failure instanceof NodeApiError || failure instanceof NodeOperationError ? failure : new NodeOperationError(this.getNode(), failure, { itemIndex });
+		throw withOtherRuns(error, shared.runs.others(itemIndex));
 	}
 	return [outputs.flat()];
+}
+
+/** The node fails for one item: the runs made for the others are named, so that none is lost from view. */
+function withOtherRuns(
+	error: NodeApiError | NodeOperationError,
+	others: ReturnType<ExecutionShared['runs']['others']>,
+): NodeApiError | NodeOperationError {
+	const line = describeOtherRuns(others);
+	if (!line) return error;
+	error.description = error.description ? `${error.description}\n${line}` : line;
+	error.context.otherRuns = others.map(({ itemIndex, run }) => ({ itemIndex, id: 'id' in run ? run.id : null }));
+	return error;
 }

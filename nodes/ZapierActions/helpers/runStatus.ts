@@ -50,16 +50,22 @@ function asObject(value: unknown): IDataObject {
 	return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as IDataObject) : {};
 }
 
+/** A list, whatever Zapier sent: a list as it is, one thing as a list of one, nothing as none. */
+function asList(value: unknown): unknown[] {
+	if (Array.isArray(value)) return value;
+	return value === undefined || value === null ? [] : [value];
+}
+
+/** Results as items: records as they are, anything else (text, numbers) under `value`; an empty record is none. */
 function normaliseResults(results: unknown): IDataObject[] {
-	if (Array.isArray(results)) return results.map((result) => (typeof result === 'object' && result !== null ? (result as IDataObject) : { value: result as string }));
-	if (results !== null && typeof results === 'object') {
-		return Object.keys(results).length ? [results as IDataObject] : [];
-	}
-	return [];
+	if (results !== null && typeof results === 'object' && !Array.isArray(results) && !Object.keys(results).length) return [];
+	return asList(results).map((result) =>
+		result !== null && typeof result === 'object' && !Array.isArray(result) ? (result as IDataObject) : { value: result as string },
+	);
 }
 
 function normaliseError(raw: unknown): RunError {
-	const error = asObject(raw);
+	const error = typeof raw === 'string' ? { detail: raw } : asObject(raw);
 	const code = typeof error.code === 'string' ? error.code : 'unknown';
 	const delay = typeof error.delay === 'number' ? error.delay : undefined;
 	return {
@@ -75,7 +81,7 @@ function normaliseError(raw: unknown): RunError {
 export function normaliseRun(id: string, httpStatus: number, body: unknown): ActionRun {
 	const data = asObject(asObject(body).data);
 	const status = httpStatus === 202 || typeof data.status !== 'string' ? 'waiting' : data.status;
-	const errors = Array.isArray(data.errors) ? data.errors.map(normaliseError) : [];
+	const errors = asList(data.errors).filter((error) => error !== '').map(normaliseError);
 	return { id, status, results: normaliseResults(data.results), errors };
 }
 

@@ -3,8 +3,8 @@ import type { IDataObject } from 'n8n-workflow';
 /** Checks made before anything is sent. Each returns what is wrong, in words, or the clean value. */
 export type Checked<T> = { ok: true; value: T } | { ok: false; problem: string };
 
-/** Characters that would change which URL an id lands on: path separators, query, fragment, escapes. */
-const PATH_CHARACTERS = /[/\\?#%]|\.\.|\s/;
+/** What would change which URL an id lands on: path separators, query, fragment, escapes, dot steps. */
+const PATH_CHARACTERS = /[/\\?#%]|\.\.|^\.$|\s/;
 
 export function checkId(raw: unknown): Checked<string> {
 	if (typeof raw === 'number') raw = String(raw);
@@ -62,4 +62,24 @@ export function checkTimeout(raw: unknown): Checked<number> {
 		return { ok: false, problem: `must be a number of seconds above 0, got ${JSON.stringify(raw)}` };
 	}
 	return { ok: true, value: seconds };
+}
+
+export interface NumberBounds {
+	min: number;
+	max: number;
+	fallback: number;
+	/** Whether only whole numbers make sense (a fraction is rounded down). */
+	whole?: boolean;
+}
+
+/**
+ * A number from the credential, held within bounds that every part of the node can live with (a
+ * timer cannot wait longer than about 24 days): empty means the default, beyond the bounds is clamped.
+ */
+export function checkBoundedNumber(raw: unknown, bounds: NumberBounds): Checked<number> {
+	if (raw === undefined || raw === null || raw === '') return { ok: true, value: bounds.fallback };
+	const number = Number(raw);
+	if (!Number.isFinite(number)) return { ok: false, problem: `must be a number, got ${JSON.stringify(raw)}` };
+	const value = bounds.whole ? Math.floor(number) : number;
+	return { ok: true, value: Math.min(bounds.max, Math.max(bounds.min, value)) };
 }

@@ -2,8 +2,8 @@ import type { IDataObject, ILoadOptionsFunctions, INodeListSearchItems, INodeLis
 import { NodeOperationError } from 'n8n-workflow';
 
 import { NO_ACCOUNT } from '../actions/pickers';
-import { getApp, listActions, listAuthentications } from '../helpers/catalog';
-import { readPage, withQuery } from '../transport/pages';
+import { APPS_LIST, getApp, listActions, listAuthentications } from '../helpers/catalog';
+import { readPage } from '../transport/pages';
 
 function matches(filter: string | undefined, ...texts: unknown[]): boolean {
 	if (!filter) return true;
@@ -25,7 +25,7 @@ export async function searchApps(
 	filter?: string,
 	paginationToken?: string,
 ): Promise<INodeListSearchResult> {
-	const page = await readPage(this, paginationToken ?? withQuery('/v2/apps', { query: filter }));
+	const page = await readPage(this, { path: APPS_LIST, query: { query: filter } }, paginationToken);
 	const results = page.data.map((app): INodeListSearchItems => {
 		const images = (app.images ?? {}) as IDataObject;
 		const icon = (images.url_32x32 ?? app.image) as string | undefined;

@@ -7,8 +7,12 @@ interface ErrorLike {
 	name?: string;
 	code?: string;
 	message?: string;
-	httpCode?: string | null;
+	description?: string;
 	cause?: unknown;
+	status?: number;
+	body?: unknown;
+	failure?: { cause?: string };
+	config?: { url?: string };
 	response?: { status?: number; headers?: unknown; data?: unknown };
 }
 
@@ -23,17 +27,51 @@ function plainHeaders(headers: unknown): Headers {
 	return result;
 }
 
+/** The thrown error and its causes, outermost first. */
+function causes(thrown: unknown): ErrorLike[] {
+	const chain: ErrorLike[] = [];
+	for (let error = thrown; error && typeof error === 'object' && chain.length < 5; error = (error as ErrorLike).cause) {
+		chain.push(error as ErrorLike);
+	}
+	return chain;
+}
+
+/**
+ * Whether the error comes from n8n renewing the OAuth2 token rather than from the request itself: the
+ * token endpoint refused (n8n's "needs to be reconnected", the OAuth2 client's own errors) or could not
+ * be reached (an HTTP client error about another URL than the request's). n8n renews only after a 401
+ * or before sending, so such a failure proves the request did nothing.
+ */
+function refreshFailure(chain: ErrorLike[], requestUrl: string): { detail: string; revoked: boolean } | undefined {
+	for (const error of chain) {
+		const detail = error.message ?? 'the token could not be renewed';
+		if (error.failure?.cause === 'credential-invalid') return { detail, revoked: true };
+		if (error.code === 'EAUTH' || (error.code === 'ESTATUS' && typeof error.status === 'number' && !error.response)) {
+			return { detail, revoked: (error.body as { error?: unknown } | undefined)?.error === 'invalid_grant' };
+		}
+		const url = error.config?.url;
+		if (typeof url === 'string' && url !== '' && url !== requestUrl) {
+			const status = error.response?.status;
+			return { detail: status ? `the token endpoint answered HTTP ${status}` : `${detail} (${error.code ?? 'network error'})`, revoked: false };
+		}
+	}
+	return undefined;
+}
+
 /**
  * What went wrong with a request, read from whatever n8n's helpers threw: a NodeApiError wrapping
  * an axios error on current hosts, the axios error itself elsewhere. Nothing of the request (and so
  * no token) is kept.
  */
-export function describeFailure(thrown: unknown, signal?: AbortSignal): Failure {
-	const outer = (thrown ?? {}) as ErrorLike;
-	const inner = (outer.cause && typeof outer.cause === 'object' ? outer.cause : outer) as ErrorLike;
-	if (signal?.aborted || inner.code === 'ERR_CANCELED' || inner.name === 'CanceledError') {
+export function describeFailure(thrown: unknown, requestUrl: string, signal?: AbortSignal): Failure {
+	const chain = causes(thrown ?? {});
+	const outer = chain[0] ?? {};
+	const inner = chain[1] ?? outer;
+	if (signal?.aborted || chain.some((error) => error.code === 'ERR_CANCELED' || error.name === 'CanceledError')) {
 		return { kind: 'cancelled' };
 	}
+	const refresh = refreshFailure(chain, requestUrl);
+	if (refresh) return { kind: 'refresh', ...refresh };
 	const response = inner.response ?? outer.response;
 	if (response?.status) {
 		return {

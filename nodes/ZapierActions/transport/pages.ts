@@ -1,51 +1,73 @@
 import type { IDataObject } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
 
 import type { ZapierContext } from './request';
-import { zapierRequest } from './request';
+import { connection, zapierRequest } from './request';
+import type { Query } from './url';
+import { cursorQuery, nextCursor, queryString } from './url';
 
-/** At most this many pages are read from one list, whatever its links say. */
-const MAX_PAGES = 100;
+/** At most this many pages are read from one list; a longer one is an error, never cut short silently. */
+export const MAX_PAGES = 100;
+
+/** A paged list of Zapier's: its path, first query and (for POSTed lists) body. */
+export interface List {
+	path: readonly string[];
+	query?: Query;
+	body?: IDataObject;
+}
 
 export interface Page {
 	data: IDataObject[];
-	/** Path and query of the next page, or undefined on the last one. */
+	/** The next page's cursor (its query), or undefined on the last one. */
 	next?: string;
 	/** Whether the answer had `links` at all (choices may come with only `meta.page`). */
 	linked: boolean;
 }
 
-/**
- * The path and query of a `links.next` URL. Only those are kept and sent to the credential's own
- * base URL, so that a link pointing elsewhere can never receive the token.
- */
-export function nextPath(body: IDataObject): string | undefined {
-	const next = (body.links as IDataObject | undefined)?.next;
-	if (typeof next !== 'string' || next === '') return undefined;
-	const url = new URL(next, 'https://api.zapier.com');
-	return `${url.pathname}${url.search}`;
+function listName(list: List): string {
+	return `/${list.path.join('/')}`;
 }
 
-export async function readPage(ctx: ZapierContext, path: string, body?: IDataObject): Promise<Page> {
-	const response = await zapierRequest(ctx, { method: body ? 'POST' : 'GET', path, body, kind: 'read' });
-	const data = Array.isArray(response.body.data) ? (response.body.data as IDataObject[]) : [];
-	return { data, next: nextPath(response.body), linked: typeof response.body.links === 'object' && response.body.links !== null };
+function listError(ctx: ZapierContext, list: List, problem: string): NodeOperationError {
+	return new NodeOperationError(ctx.getNode(), `Could not read the Zapier list ${listName(list)}: ${problem}`);
 }
 
-/** Every item of a paged list, following `links.next` until it is null. */
-export async function readAllPages(ctx: ZapierContext, path: string, body?: IDataObject): Promise<IDataObject[]> {
-	const items: IDataObject[] = [];
-	let next: string | undefined = path;
-	for (let page = 0; next && page < MAX_PAGES; page++) {
-		const result = await readPage(ctx, next, body);
-		items.push(...result.data);
-		next = result.next;
+/** One page of a list: the first, or the one a cursor names (a cursor only ever sets the query). */
+export async function readPage(ctx: ZapierContext, list: List, cursor?: string): Promise<Page> {
+	let query: Query | URLSearchParams | undefined = list.query;
+	if (cursor !== undefined) {
+		const parsed = cursorQuery(cursor);
+		if (!parsed.ok) throw listError(ctx, list, parsed.problem);
+		query = parsed.value;
 	}
-	return items;
+	const response = await zapierRequest(ctx, { method: list.body ? 'POST' : 'GET', path: list.path, query, body: list.body, kind: 'read' });
+	const links = response.body.links;
+	const linked = typeof links === 'object' && links !== null;
+	const next = nextCursor(linked ? (links as IDataObject).next : undefined, (await connection(ctx)).base, list.path);
+	if (!next.ok) throw listError(ctx, list, next.problem);
+	const data = Array.isArray(response.body.data) ? (response.body.data as IDataObject[]) : [];
+	return { data, next: next.value, linked };
 }
 
-export function withQuery(path: string, query: Record<string, string | undefined>): string {
-	const params = new URLSearchParams();
-	for (const [key, value] of Object.entries(query)) if (value) params.set(key, value);
-	const search = params.toString();
-	return search ? `${path}?${search}` : path;
+/**
+ * Every item of a paged list, following `links.next` until it is null. `unlinkedNext` gives the
+ * cursor of page N+1 for lists that answer without links (Zapier's choices count pages instead).
+ * A page that comes round again ends the list; more than MAX_PAGES is an error.
+ */
+export async function readAllPages(
+	ctx: ZapierContext,
+	list: List,
+	unlinkedNext?: (page: number, result: Page) => string | undefined,
+): Promise<IDataObject[]> {
+	const items: IDataObject[] = [];
+	let cursor: string | undefined;
+	const seen = new Set([queryString(list.query)]);
+	for (let page = 1; ; page++) {
+		if (page > MAX_PAGES) throw listError(ctx, list, `it has more than ${MAX_PAGES} pages`);
+		const result = await readPage(ctx, list, cursor);
+		items.push(...result.data);
+		cursor = result.linked || !unlinkedNext ? result.next : unlinkedNext(page, result);
+		if (cursor === undefined || seen.has(cursor)) return items;
+		seen.add(cursor);
+	}
 }

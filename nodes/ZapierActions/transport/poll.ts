@@ -17,8 +17,21 @@ export function baseDelayMs(attempt: number, elapsedMs: number, skipEarly = fals
 }
 
 /**
- * Delay before poll number `attempt` (0-based), never past the deadline, so the last look at a
- * run happens right at the timeout rather than one long interval after it.
+ * How long before the timeout the last look at a run starts (at most 1 s, a quarter of short
+ * timeouts), so that its answer comes within the timeout rather than after it.
+ */
+export function lastLookMarginMs(timeoutMs: number): number {
+	return Math.min(1_000, timeoutMs / 4);
+}
+
+/** When, counted from the start of the wait, the last look at a run starts. */
+export function lastLookAtMs(timeoutMs: number): number {
+	return timeoutMs - lastLookMarginMs(timeoutMs);
+}
+
+/**
+ * Delay before poll number `attempt` (0-based), never past the last look, so that the run is looked
+ * at right before the timeout rather than one long interval after it.
  */
 export function nextPollDelayMs(
 	attempt: number,
@@ -28,7 +41,7 @@ export function nextPollDelayMs(
 	skipEarly = false,
 ): number {
 	const jittered = baseDelayMs(attempt, elapsedMs, skipEarly) * (1 + random() * 0.5);
-	return Math.max(0, Math.min(Math.round(jittered), timeoutMs - elapsedMs));
+	return Math.max(0, Math.min(Math.round(jittered), lastLookAtMs(timeoutMs) - elapsedMs));
 }
 
 /**
@@ -65,6 +78,6 @@ export function pollDelayMs(options: {
 	// Under pressure the sub-second first looks are skipped: each costs a request another run needs.
 	const staged = nextPollDelayMs(options.attempt, options.elapsedMs, options.timeoutMs, options.random, options.underPressure);
 	if (!options.underPressure || options.learnedMs === undefined) return staged;
-	const untilLikelyDone = Math.min(options.learnedMs - options.elapsedMs, options.timeoutMs - options.elapsedMs);
+	const untilLikelyDone = Math.min(options.learnedMs - options.elapsedMs, lastLookAtMs(options.timeoutMs) - options.elapsedMs);
 	return Math.max(staged, Math.round(untilLikelyDone));
 }

@@ -4,8 +4,8 @@
  * waits out the cooldown, not just the request that got it.
  */
 export class RateLimiter {
-	/** Send times of the latest requests (at most `limit`), ascending; some may lie in the future. */
-	private readonly sent: number[] = [];
+	/** Slots booked, ascending: sent, or waited for (in the future). Older ones than a window are dropped. */
+	private readonly slots: number[] = [];
 	private cooldownUntil = 0;
 	/**
 	 * The window is counted a little longer than the server's: a request reaches it some time after
@@ -13,6 +13,7 @@ export class RateLimiter {
 	 */
 	private readonly spacingMs: number;
 
+	/** `limit` and `windowMs` must be whole and at least 1 (see `rateLimitSettings`). */
 	constructor(
 		readonly limit: number,
 		readonly windowMs: number,
@@ -20,13 +21,19 @@ export class RateLimiter {
 		this.spacingMs = windowMs + Math.min(1_000, Math.max(250, windowMs * 0.02));
 	}
 
-	/** Books the earliest slot and returns how long to wait for it (0: send now). */
+	/** Books the earliest free slot and returns its time. Give it back with `release` if it goes unused. */
 	reserve(now: number): number {
-		let at = Math.max(now, this.cooldownUntil, this.sent[this.sent.length - 1] ?? 0);
-		if (this.sent.length >= this.limit) at = Math.max(at, this.sent[this.sent.length - this.limit] + this.spacingMs);
-		this.sent.push(at);
-		if (this.sent.length > this.limit) this.sent.shift();
-		return at - now;
+		while (this.slots.length && this.slots[0] <= now - this.spacingMs) this.slots.shift();
+		let at = Math.max(now, this.cooldownUntil, this.slots[this.slots.length - 1] ?? 0);
+		if (this.slots.length >= this.limit) at = Math.max(at, this.slots[this.slots.length - this.limit] + this.spacingMs);
+		this.slots.push(at);
+		return at;
+	}
+
+	/** Gives back a slot that was booked but not used (the wait was cancelled or ran past its deadline). */
+	release(slot: number): void {
+		const index = this.slots.lastIndexOf(slot);
+		if (index >= 0) this.slots.splice(index, 1);
 	}
 
 	coolDown(until: number): void {
@@ -37,23 +44,36 @@ export class RateLimiter {
 		return now < this.cooldownUntil;
 	}
 
+	/** Whether no slot is booked ahead of `now` and no cooldown runs: nobody is waiting on it. */
+	isIdle(now: number): boolean {
+		return !this.isCoolingDown(now) && (this.slots[this.slots.length - 1] ?? 0) <= now;
+	}
+
 	/** How much of the window's budget is used or booked: 1 means requests are queueing. */
 	pressure(now: number): number {
 		if (this.isCoolingDown(now)) return 1;
-		const recent = this.sent.filter((at) => at > now - this.windowMs).length;
+		const recent = this.slots.filter((at) => at > now - this.windowMs).length;
 		return recent / this.limit;
 	}
 }
 
+/** Credentials whose limiters are kept; past that, the least recently used idle one is forgotten. */
+const MAX_LIMITERS = 100;
 const limiters = new Map<string, RateLimiter>();
 
 /** The process-wide limiter of a credential (a new one when its limit is changed). */
-export function limiterFor(key: string, limit: number, windowMs: number): RateLimiter {
+export function limiterFor(key: string, limit: number, windowMs: number, now = Date.now()): RateLimiter {
 	const id = `${key}|${limit}|${windowMs}`;
-	let limiter = limiters.get(id);
-	if (!limiter) {
-		limiter = new RateLimiter(limit, windowMs);
-		limiters.set(id, limiter);
+	const limiter = limiters.get(id) ?? new RateLimiter(limit, windowMs);
+	limiters.delete(id);
+	limiters.set(id, limiter);
+	if (limiters.size > MAX_LIMITERS) {
+		const idle = [...limiters].find(([, candidate]) => candidate.isIdle(now));
+		limiters.delete(idle?.[0] ?? limiters.keys().next().value!);
 	}
 	return limiter;
+}
+
+export function knownLimiters(): number {
+	return limiters.size;
 }

@@ -8,6 +8,8 @@ export type RequestKind = 'create' | 'read';
 export type Failure =
 	| { kind: 'http'; status: number; headers: Record<string, string | undefined>; body: unknown }
 	| { kind: 'network'; code: string; message: string; sent: boolean }
+	/** n8n could not renew the OAuth2 token (after a 401, or before sending). */
+	| { kind: 'refresh'; detail: string; revoked: boolean }
 	| { kind: 'cancelled' };
 
 export type RetryDecision = { retry: true; delayMs: number } | { retry: false };
@@ -21,6 +23,8 @@ export const RETRY_LIMITS = {
 	rateLimitCooldownMs: 60_000,
 	/** Never wait longer than this on one Retry-After. */
 	maxRateLimitWaitMs: 120_000,
+	/** Attempts of a request answered 401: n8n renews the token on each, another request may have rotated it. */
+	maxUnauthorizedAttempts: 3,
 	backoffBaseMs: 500,
 	backoffMaxMs: 8_000,
 };
@@ -30,6 +34,13 @@ const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOST
 
 export function wasNeverSent(code: string): boolean {
 	return NOT_SENT_CODES.has(code);
+}
+
+/** Whether the failure proves that Zapier did nothing: a 4xx answer, a failed token renewal, or a request never sent. */
+export function provesNothingDone(failure: Failure): boolean {
+	if (failure.kind === 'http') return failure.status >= 400 && failure.status < 500;
+	if (failure.kind === 'network') return !failure.sent;
+	return failure.kind === 'refresh';
 }
 
 function header(headers: Record<string, string | undefined>, name: string): string | undefined {
@@ -78,14 +89,16 @@ export function decideRetry(
 	nowMs: number,
 	random: () => number = Math.random,
 ): RetryDecision {
-	if (failure.kind === 'cancelled') return { retry: false };
+	if (failure.kind === 'cancelled' || failure.kind === 'refresh') return { retry: false };
 	if (failure.kind === 'http' && failure.status === 429) {
 		if (rateLimited > RETRY_LIMITS.maxRateLimitRetries) return { retry: false };
 		return { retry: true, delayMs: rateLimitWaitMs(failure.headers, nowMs) };
 	}
 	// A 401 proves nothing was done; n8n refreshes the token on it, so one more try is safe even for
 	// a creation (another request may have rotated the token in between).
-	if (failure.kind === 'http' && failure.status === 401) return attempt < 3 ? { retry: true, delayMs: 0 } : { retry: false };
+	if (failure.kind === 'http' && failure.status === 401) {
+		return attempt < RETRY_LIMITS.maxUnauthorizedAttempts ? { retry: true, delayMs: 0 } : { retry: false };
+	}
 	if (attempt >= RETRY_LIMITS.maxReadAttempts) return { retry: false };
 	if (kind === 'create') {
 		return failure.kind === 'network' && !failure.sent

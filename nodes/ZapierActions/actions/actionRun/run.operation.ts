@@ -5,13 +5,16 @@ import type {
 	INodeProperties,
 	ResourceMapperValue,
 } from 'n8n-workflow';
+import type { NodeApiError } from 'n8n-workflow';
 import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
 import { mappedInputs } from '../../helpers/fields';
-import { checkInputs } from '../../helpers/validate';
-import { zapierRequest } from '../../transport/request';
-import type { ExecutionShared } from '../shared';
+import { checkId, checkInputs } from '../../helpers/validate';
+import type { ZapierResponse } from '../../transport/request';
+import { refusedPointers, runMayExist, zapierRequest } from '../../transport/request';
+import type { Picks } from '../pickers';
 import { actionLocator, actionTypeFilter, appLocator, authenticationLocator, readPicks } from '../pickers';
+import type { ExecutionShared } from '../shared';
 import { checked, finishedRunOutput, need, onTimeoutOption, timeoutMs, timeoutOption } from './common';
 import { waitForRun } from './wait';
 
@@ -134,23 +137,9 @@ export async function execute(
 	const wait = this.getNodeParameter('waitForCompletion', itemIndex, true) as boolean;
 	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
 	const timeout = wait ? timeoutMs(this, options, itemIndex) : 0;
-	const { authentication, action } = await readPicks(this, itemIndex, shared.actions);
 
+	const id = await runOnce(this, itemIndex, shared, inputs);
 	const startedAt = Date.now();
-	const created = await zapierRequest(this, {
-		method: 'POST',
-		path: '/v2/action-runs',
-		kind: 'create',
-		body: { data: { action, authentication, inputs } },
-		itemIndex,
-	});
-	const id = (created.body.data as IDataObject | undefined)?.id;
-	if (typeof id !== 'string' || id === '') {
-		throw new NodeOperationError(this.getNode(), `Zapier accepted the run but returned no run ID [item ${itemIndex}]`, {
-			itemIndex,
-			description: 'The run may exist in Zapier; it was not created again.',
-		});
-	}
 	if (!wait) return [{ json: { id, status: 'waiting' } }];
 
 	const waited = await waitForRun(this, id, timeout, itemIndex, startedAt, shared.durations);
@@ -160,4 +149,57 @@ export async function execute(
 		returnRunErrorsAsData: options.returnRunErrorsAsData as boolean | undefined,
 		timeoutSeconds: timeout / 1000,
 	});
+}
+
+type Creation = { response: ZapierResponse } | { error: NodeApiError | NodeOperationError };
+
+/**
+ * The item's run ID: of the run an earlier try of this node made in this execution, or of a new run.
+ * An action picked by key whose ID Zapier refuses as stale (a 400 that proves nothing was created)
+ * is looked up again and tried once more.
+ */
+async function runOnce(ctx: IExecuteFunctions, itemIndex: number, shared: ExecutionShared, inputs: IDataObject): Promise<string> {
+	const earlier = shared.runs.get(itemIndex);
+	if (earlier && 'id' in earlier) return earlier.id;
+	if (earlier) throw mayExistError(ctx, itemIndex, earlier.mayExist);
+
+	const create = async (picks: Picks): Promise<Creation> =>
+		await zapierRequest(ctx, {
+			method: 'POST',
+			path: ['v2', 'action-runs'],
+			kind: 'create',
+			body: { data: { action: picks.action, authentication: picks.authentication, inputs } },
+			itemIndex,
+		}).then(
+			(response) => ({ response }),
+			(error: NodeApiError | NodeOperationError) => ({ error }),
+		);
+	const picks = await readPicks(ctx, itemIndex, shared.actions);
+	let created = await create(picks);
+	if ('error' in created && picks.byKey && refusedPointers(created.error).includes('/data/action')) {
+		created = await create(await readPicks(ctx, itemIndex, shared.actions, picks.action));
+	}
+	if ('error' in created) {
+		const { message, description } = created.error;
+		if (runMayExist(created.error)) shared.runs.set(itemIndex, { mayExist: { message, description } });
+		throw created.error;
+	}
+	const id = checkId((created.response.body.data as IDataObject | undefined)?.id);
+	if (!id.ok) {
+		const mayExist = {
+			message: `Zapier accepted the run but returned no usable run ID [item ${itemIndex}]`,
+			description: `The run ID ${id.problem}. The run may exist in Zapier; it was not created again.`,
+		};
+		shared.runs.set(itemIndex, { mayExist });
+		throw mayExistError(ctx, itemIndex, mayExist);
+	}
+	shared.runs.set(itemIndex, { id: id.value });
+	return id.value;
+}
+
+/** A creation that may have reached Zapier, reported again on every later try: it is never re-sent. */
+function mayExistError(ctx: IExecuteFunctions, itemIndex: number, what: { message: string; description?: string | null }): NodeOperationError {
+	const error = new NodeOperationError(ctx.getNode(), what.message, { itemIndex, description: what.description ?? undefined });
+	error.context.runMayExist = true;
+	return error;
 }

@@ -4,16 +4,11 @@ import { NodeOperationError } from 'n8n-workflow';
 import type { ActionRun } from '../../helpers/runStatus';
 import { isFinished, normaliseRun } from '../../helpers/runStatus';
 import type { RunDurations } from '../../transport/poll';
-import { LEARNED_QUANTILE, pollDelayMs } from '../../transport/poll';
-import { cancelSignal, connection, pause, zapierRequest } from '../../transport/request';
+import { LEARNED_QUANTILE, lastLookAtMs, pollDelayMs } from '../../transport/poll';
+import { cancelSignal, connection, DeadlineReached, pause, zapierRequest } from '../../transport/request';
 
-export async function readRun(ctx: IExecuteFunctions, id: string, itemIndex: number): Promise<ActionRun> {
-	const response = await zapierRequest(ctx, {
-		method: 'GET',
-		path: `/v2/action-runs/${encodeURIComponent(id)}`,
-		kind: 'read',
-		itemIndex,
-	});
+export async function readRun(ctx: IExecuteFunctions, id: string, itemIndex: number, deadline?: number): Promise<ActionRun> {
+	const response = await zapierRequest(ctx, { method: 'GET', path: ['v2', 'action-runs', id], kind: 'read', itemIndex, deadline });
 	return normaliseRun(id, response.status, response.body);
 }
 
@@ -24,10 +19,11 @@ export interface WaitedRun {
 }
 
 /**
- * Reads the run on the staged schedule until it finishes or the timeout passes. When the credential's
+ * Reads the run on the staged schedule until it finishes or the timeout passes. The timeout is one
+ * deadline for everything the wait does (reads, their retries, rate-limit slots and cooldowns): a run
+ * still going then is returned as last seen, and is never created again. When the credential's
  * request budget is scarce, a run is first read when runs like it are usually done (learned from the
- * execution's earlier runs). A run still going at the timeout is returned as it is: it is never
- * created again.
+ * execution's earlier runs).
  */
 export async function waitForRun(
 	ctx: IExecuteFunctions,
@@ -38,20 +34,28 @@ export async function waitForRun(
 	durations?: RunDurations,
 ): Promise<WaitedRun> {
 	const { limiter } = await connection(ctx);
+	const deadline = startedAt + timeoutMs;
+	let run: ActionRun = { id, status: 'waiting', results: [], errors: [] };
 	let lastPendingMs = 0;
 	for (let attempt = 0; ; attempt++) {
 		const elapsedMs = Date.now() - startedAt;
 		const underPressure = limiter.pressure(Date.now()) >= 0.5;
 		await pause(ctx, pollDelayMs({ attempt, elapsedMs, timeoutMs, underPressure, learnedMs: durations?.quantile(LEARNED_QUANTILE) }));
-		const run = await readRun(ctx, id, itemIndex).catch((error: Error) => {
-			throw unreadable(ctx, id, itemIndex, error);
-		});
+		const read = await readRun(ctx, id, itemIndex, deadline).then(
+			(latest) => ({ latest }),
+			(error: Error) => ({ error }),
+		);
 		const durationMs = Date.now() - startedAt;
+		if ('error' in read) {
+			if (read.error instanceof DeadlineReached) return { run, timedOut: true, durationMs };
+			throw unreadable(ctx, id, itemIndex, read.error);
+		}
+		run = read.latest;
 		if (isFinished(run)) {
 			durations?.record(lastPendingMs, durationMs);
 			return { run, timedOut: false, durationMs };
 		}
-		if (durationMs >= timeoutMs) return { run, timedOut: true, durationMs };
+		if (durationMs >= lastLookAtMs(timeoutMs)) return { run, timedOut: true, durationMs };
 		lastPendingMs = durationMs;
 	}
 }
