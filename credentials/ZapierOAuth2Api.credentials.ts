@@ -54,7 +54,7 @@ export class ZapierOAuth2Api implements ICredentialType {
 			displayName: 'Rate Limit (Requests)',
 			name: 'rateLimit',
 			type: 'number',
-			typeOptions: { minValue: 1 },
+			typeOptions: { minValue: 1, maxValue: 10_000, numberPrecision: 0 },
 			default: 60,
 			description:
 				'At most this many requests per window, shared by every item and execution in this n8n process (Zapier: 60 a minute per IP, 150 per partner)',
@@ -63,16 +63,18 @@ export class ZapierOAuth2Api implements ICredentialType {
 			displayName: 'Rate Limit Window (Seconds)',
 			name: 'rateLimitWindowSeconds',
 			type: 'number',
-			typeOptions: { minValue: 1 },
+			typeOptions: { minValue: 1, maxValue: 86_400 },
 			default: 60,
+			description: 'The window of the rate limit, at most a day',
 		},
 		{
 			displayName: 'Request Timeout (Seconds)',
 			name: 'requestTimeoutSeconds',
 			type: 'number',
-			typeOptions: { minValue: 1 },
+			typeOptions: { minValue: 1, maxValue: 3_600 },
 			default: 30,
-			description: 'A request without an answer by then is abandoned: a read is tried again, a run creation never is',
+			description:
+				'A request without a complete answer by then (body included) is abandoned: a read is tried again, a run creation never is. At most an hour.',
 		},
 		{
 			displayName: 'Auth URI Query Parameters',

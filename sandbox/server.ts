@@ -46,6 +46,10 @@ export interface SandboxConfig {
 	/** Page sizes of the discovery lists. */
 	pageSize: number;
 	choicesPageSize: number;
+	/** Whether every page of a discovery list links to itself as the next page, forever. */
+	loopNextLinks: boolean;
+	/** When set, a refresh at the token endpoint answers this status and rotates nothing. */
+	tokenEndpointStatus: number | null;
 }
 
 /** Overrides for one run, taken in the order runs are created. */
@@ -56,6 +60,10 @@ export interface RunScript {
 	resultShape?: ResultShape;
 	/** Ends with `status: success` but a non-empty `errors`. */
 	errorsWithSuccess?: boolean;
+	/** Raw outcome: when any is given, the finished run reads as exactly these (status defaults to success, the lists to []). */
+	status?: string;
+	results?: unknown;
+	errors?: unknown;
 }
 
 /** What the next request to a route meets instead of (or before) a normal answer. */
@@ -68,9 +76,32 @@ export interface Fault {
 	headers?: Record<string, string>;
 	detail?: string;
 	pointer?: string;
-	/** For POST: whether the run is created before the fault (default: only for drop and malformed). */
+	/** For POST: whether the run is created before the fault (default: only for drop, malformed and slowBodyMs). */
 	commit?: boolean;
+	/** Answers this redirect with a JSON `{}` body. */
+	redirect?: { status: number; location: string };
+	/** Answers exactly this JSON body, with `status` (default 200). */
+	body?: unknown;
+	/** Sends the headers, then the answer's body one byte every this many ms (no Content-Length). */
+	slowBodyMs?: number;
 }
+
+/** The routes faults can be injected on, named as the request counters name them. */
+export const FAULT_ROUTES = [
+	'POST /v2/action-runs',
+	'GET /v2/action-runs/:id',
+	'GET /v2/apps',
+	'GET /v2/actions',
+	'GET /v2/authentications',
+	'POST /v2/actions/:id/inputs',
+	'POST /v2/actions/:id/inputs/:input/choices',
+] as const;
+export type FaultRoute = (typeof FAULT_ROUTES)[number];
+
+/** The action-run routes, by the method `injectFaults` has always taken. */
+const RUN_ROUTES = { POST: 'POST /v2/action-runs', GET: 'GET /v2/action-runs/:id' } as const;
+
+const isFaultRoute = (route: string): route is FaultRoute => (FAULT_ROUTES as readonly string[]).includes(route);
 
 export interface Counters {
 	requests: Record<string, number>;
@@ -96,6 +127,7 @@ interface Run {
 	delay?: number;
 	resultShape: ResultShape;
 	errorsWithSuccess: boolean;
+	outcome?: { status: string; results: unknown; errors: unknown };
 }
 
 interface Token {
@@ -117,6 +149,8 @@ export const DEFAULT_CONFIG: SandboxConfig = {
 	acceptUnknownActionIds: true,
 	pageSize: 4,
 	choicesPageSize: 10,
+	loopNextLinks: false,
+	tokenEndpointStatus: null,
 };
 
 const ERROR_TITLES: Record<string, string> = {
@@ -129,6 +163,10 @@ const ERROR_TITLES: Record<string, string> = {
 	hydration: 'Could not hydrate inputs',
 };
 
+function noFaults(): Record<FaultRoute, Fault[]> {
+	return Object.fromEntries(FAULT_ROUTES.map((route) => [route, []])) as unknown as Record<FaultRoute, Fault[]>;
+}
+
 function newCounters(): Counters {
 	return { requests: {}, log: [], runsCreated: 0, rateLimited: 0, tokensIssued: 0, refreshes: 0 };
 }
@@ -140,7 +178,10 @@ export class ZapierSandbox {
 	counters: Counters = newCounters();
 	readonly runs = new Map<string, Run>();
 	private script: RunScript[] = [];
-	private faults: Record<'POST' | 'GET', Fault[]> = { POST: [], GET: [] };
+	private faults = noFaults();
+	/** Answers whose body is being sent slowly, with the ms between bytes. */
+	private slowBodies = new WeakMap<ServerResponse, number>();
+	private drips = new Set<NodeJS.Timeout>();
 	private accessTokens = new Map<string, Token>();
 	private refreshTokens = new Set<string>();
 	private codes = new Set<string>();
@@ -168,6 +209,8 @@ export class ZapierSandbox {
 
 	async stop(): Promise<void> {
 		if (!this.server) return;
+		for (const timer of this.drips) clearInterval(timer);
+		this.drips.clear();
 		this.server.closeAllConnections();
 		await new Promise<void>((resolve) => this.server!.close(() => resolve()));
 		this.server = undefined;
@@ -179,7 +222,7 @@ export class ZapierSandbox {
 		this.counters = newCounters();
 		this.runs.clear();
 		this.script = [];
-		this.faults = { POST: [], GET: [] };
+		this.faults = noFaults();
 		this.window = { startedAt: 0, count: 0, cooldownUntil: 0 };
 		this.actionIds.clear();
 	}
@@ -194,7 +237,13 @@ export class ZapierSandbox {
 
 	/** The next `faults.length` requests of that method to /v2/action-runs meet these faults. */
 	injectFaults(method: 'POST' | 'GET', ...faults: Fault[]): void {
-		this.faults[method].push(...faults);
+		this.injectRouteFaults(RUN_ROUTES[method], ...faults);
+	}
+
+	/** The next `faults.length` requests to that route (one of FAULT_ROUTES) meet these faults. */
+	injectRouteFaults(route: string, ...faults: Fault[]): void {
+		if (!isFaultRoute(route)) throw new Error(`No route "${route}" to inject faults on; one of: ${FAULT_ROUTES.join(', ')}.`);
+		this.faults[route].push(...faults);
 	}
 
 	/** Issues a connected token pair, as if a user had just authorised. */
@@ -218,6 +267,11 @@ export class ZapierSandbox {
 		for (const token of this.accessTokens.values()) token.expiresAt = 0;
 	}
 
+	/** Every refresh token issued so far stops working now. */
+	revokeRefreshTokens(): void {
+		this.refreshTokens.clear();
+	}
+
 	isRefreshTokenValid(token: string): boolean {
 		return this.refreshTokens.has(token);
 	}
@@ -227,9 +281,21 @@ export class ZapierSandbox {
 			config: this.config,
 			counters: this.counters,
 			runs: [...this.runs.values()].map((run) => ({ id: run.id, action: run.action, inputs: run.inputs })),
-			pendingFaults: { POST: this.faults.POST.length, GET: this.faults.GET.length },
+			pendingFaults: this.pendingFaults(),
 			pendingScript: this.script.length,
 		};
+	}
+
+	/** Per route; the action-run routes keep the keys POST and GET. */
+	private pendingFaults(): { POST: number; GET: number } & Partial<Record<FaultRoute, number>> {
+		const pending: { POST: number; GET: number } & Partial<Record<FaultRoute, number>> = {
+			POST: this.faults[RUN_ROUTES.POST].length,
+			GET: this.faults[RUN_ROUTES.GET].length,
+		};
+		for (const route of FAULT_ROUTES) {
+			if (route !== RUN_ROUTES.POST && route !== RUN_ROUTES.GET) pending[route] = this.faults[route].length;
+		}
+		return pending;
 	}
 
 	private count(route: string): void {
@@ -239,8 +305,32 @@ export class ZapierSandbox {
 	}
 
 	private json(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+		const slowMs = this.slowBodies.get(res);
+		if (slowMs) return this.drip(res, status, JSON.stringify(body), headers, slowMs);
 		res.writeHead(status, { 'Content-Type': 'application/json', ...headers });
 		res.end(JSON.stringify(body));
+	}
+
+	/** Headers now, then the body a byte at a time, for as long as the client stays. */
+	private drip(res: ServerResponse, status: number, text: string, headers: Record<string, string>, everyMs: number): void {
+		// No Content-Length: the body goes out chunked, so the client keeps reading until the end.
+		res.writeHead(status, { 'Content-Type': 'application/json', ...headers });
+		res.flushHeaders();
+		const bytes = Buffer.from(text);
+		let at = 0;
+		const timer = setInterval(() => {
+			if (res.destroyed) return stop();
+			const byte = bytes.subarray(at, ++at);
+			if (at < bytes.length) return void res.write(byte);
+			stop();
+			res.end(byte);
+		}, everyMs);
+		const stop = () => {
+			clearInterval(timer);
+			this.drips.delete(timer);
+		};
+		this.drips.add(timer);
+		res.once('close', stop);
 	}
 
 	private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -269,6 +359,7 @@ export class ZapierSandbox {
 		if (discovery) {
 			this.count(discovery.route);
 			if (!this.gate(req, res)) return;
+			if (await this.applyFault(discovery.route, res, () => {})) return;
 			return discovery.handle(url, raw, res);
 		}
 		this.count(`${method} ${path}`);
@@ -313,13 +404,15 @@ export class ZapierSandbox {
 		return false;
 	}
 
-	/** Applies the next fault for this method; true when the request has been answered by it. */
-	private async applyFault(method: 'POST' | 'GET', res: ServerResponse, commit: () => void): Promise<boolean> {
-		const fault = this.faults[method].shift();
+	/** Applies the next fault for this route; true when the request has been answered by it. */
+	private async applyFault(route: FaultRoute, res: ServerResponse, commit: () => void): Promise<boolean> {
+		const fault = this.faults[route].shift();
 		if (!fault) return false;
 		if (fault.delayMs) await sleep(fault.delayMs);
-		const commits = fault.commit ?? Boolean(fault.drop || fault.malformed);
+		const commits = fault.commit ?? Boolean(fault.drop || fault.malformed || fault.slowBodyMs);
 		if (commits) commit();
+		// Whatever answers this request, its body trickles.
+		if (fault.slowBodyMs) this.slowBodies.set(res, fault.slowBodyMs);
 		if (fault.drop) {
 			res.socket?.destroy();
 			return true;
@@ -329,8 +422,16 @@ export class ZapierSandbox {
 			res.end('{"data": {"type": "run", "id": ');
 			return true;
 		}
+		const headers: Record<string, string> = { ...(fault.retryAfter ? { 'Retry-After': fault.retryAfter } : {}), ...fault.headers };
+		if (fault.redirect) {
+			this.json(res, fault.redirect.status, {}, { ...headers, Location: fault.redirect.location });
+			return true;
+		}
+		if (fault.body !== undefined) {
+			this.json(res, fault.status ?? 200, fault.body, headers);
+			return true;
+		}
 		if (fault.status) {
-			const headers: Record<string, string> = { ...(fault.retryAfter ? { 'Retry-After': fault.retryAfter } : {}), ...fault.headers };
 			if (fault.status === 429) this.counters.rateLimited++;
 			const code = fault.status === 429 ? 'throttled' : fault.status >= 500 ? 'error' : 'invalid';
 			const detail = fault.detail ?? `Injected HTTP ${fault.status}.`;
@@ -347,7 +448,7 @@ export class ZapierSandbox {
 			if (problem || created) return;
 			created = this.newRun(JSON.parse(raw).data);
 		};
-		if (await this.applyFault('POST', res, commit)) return;
+		if (await this.applyFault('POST /v2/action-runs', res, commit)) return;
 		if (problem) return this.json(res, 400, apiError(400, problem.code, problem.title, problem.detail, problem.pointer));
 		commit();
 		this.json(res, 200, { data: { type: 'run', id: created!.id } });
@@ -368,13 +469,21 @@ export class ZapierSandbox {
 			resultShape: script.resultShape ?? this.config.resultShape,
 			errorsWithSuccess: Boolean(script.errorsWithSuccess),
 		};
+		if (script.status !== undefined || script.results !== undefined || script.errors !== undefined) {
+			// Passed through as given, null included.
+			run.outcome = {
+				status: script.status ?? 'success',
+				results: script.results !== undefined ? script.results : [],
+				errors: script.errors !== undefined ? script.errors : [],
+			};
+		}
 		this.runs.set(run.id, run);
 		this.counters.runsCreated++;
 		return run;
 	}
 
 	private async readRun(id: string, res: ServerResponse): Promise<void> {
-		if (await this.applyFault('GET', res, () => {})) return;
+		if (await this.applyFault('GET /v2/action-runs/:id', res, () => {})) return;
 		const run = this.runs.get(id);
 		if (!run) return this.json(res, 404, apiError(404, 'not_found', 'NotFound', 'Not found.'));
 		if (Date.now() - run.createdAt < run.durationMs) {
@@ -385,6 +494,7 @@ export class ZapierSandbox {
 			return this.json(res, 200, { data });
 		}
 		run.seenFinishedAt ??= Date.now();
+		if (run.outcome) return this.json(res, 200, { data: { type: 'run', ...run.outcome } });
 		if (run.errorCode) {
 			const error: Record<string, unknown> = {
 				code: run.errorCode,
@@ -433,11 +543,17 @@ export class ZapierSandbox {
 			next.searchParams.set('limit', String(limit));
 			return next.toString();
 		};
+		const next = this.config.loopNextLinks ? this.selfLink(url) : offset + limit < items.length ? link(offset + limit) : null;
 		this.json(res, 200, {
-			links: { next: offset + limit < items.length ? link(offset + limit) : null, prev: offset > 0 ? link(Math.max(0, offset - limit)) : null },
+			links: { next, prev: offset > 0 ? link(Math.max(0, offset - limit)) : null },
 			meta: { count: items.length, limit, offset },
 			data: items.slice(offset, offset + limit),
 		});
+	}
+
+	/** The absolute URL of the page being served. */
+	private selfLink(url: URL): string {
+		return url.toString().replace('http://127.0.0.1', this.url);
 	}
 
 	private appById(id: string | null): CatalogApp | undefined {
@@ -446,7 +562,7 @@ export class ZapierSandbox {
 
 	private discoveryRoute(method: string, path: string) {
 		type Handler = (url: URL, raw: string, res: ServerResponse) => void;
-		const route = (name: string, handle: Handler) => ({ route: name, handle });
+		const route = (name: FaultRoute, handle: Handler) => ({ route: name, handle });
 		if (method === 'GET' && path === '/v2/apps') return route('GET /v2/apps', (url, _raw, res) => this.listApps(url, res));
 		if (method === 'GET' && path === '/v2/actions') return route('GET /v2/actions', (url, _raw, res) => this.listActions(url, res));
 		if (method === 'GET' && path === '/v2/authentications') {
@@ -530,7 +646,7 @@ export class ZapierSandbox {
 		const size = this.config.choicesPageSize;
 		const data = all.slice((page - 1) * size, page * size);
 		const next = page * size < all.length ? `${this.url}/v2/actions/${encodeURIComponent(id)}/inputs/${encodeURIComponent(fieldId)}/choices?page=${page + 1}` : null;
-		this.json(res, 200, { links: { next, prev: null }, meta: { page }, data });
+		this.json(res, 200, { links: { next: this.config.loopNextLinks ? this.selfLink(url) : next, prev: null }, meta: { page }, data });
 	}
 
 	private authorize(url: URL, res: ServerResponse): void {
@@ -554,6 +670,11 @@ export class ZapierSandbox {
 		const form = req.headers['content-type']?.includes('json')
 			? new URLSearchParams(JSON.parse(raw || '{}'))
 			: new URLSearchParams(raw);
+		const down = this.config.tokenEndpointStatus;
+		if (down !== null && form.get('grant_type') === 'refresh_token') {
+			const error = down >= 500 ? 'server_error' : down === 429 ? 'temporarily_unavailable' : 'invalid_request';
+			return this.json(res, down, { error });
+		}
 		const basic = /^Basic\s+(.+)$/i.exec(req.headers.authorization ?? '');
 		const [clientId, clientSecret] = basic
 			? Buffer.from(basic[1], 'base64').toString().split(':').map(decodeURIComponent)
@@ -595,12 +716,18 @@ export class ZapierSandbox {
 				this.scriptRuns(...(body.runs ?? []));
 				break;
 			case 'POST /faults':
-				this.injectFaults(body.method === 'GET' ? 'GET' : 'POST', ...(body.faults ?? []));
+				if (body.route !== undefined) {
+					if (!isFaultRoute(body.route)) return this.json(res, 400, { error: `No route "${body.route}"; one of: ${FAULT_ROUTES.join(', ')}` });
+					this.injectRouteFaults(body.route, ...(body.faults ?? []));
+				} else this.injectFaults(body.method === 'GET' ? 'GET' : 'POST', ...(body.faults ?? []));
 				break;
 			case 'POST /tokens':
 				return this.json(res, 200, this.issueTokens());
 			case 'POST /expire-tokens':
 				this.expireAccessTokens();
+				break;
+			case 'POST /revoke-refresh-tokens':
+				this.revokeRefreshTokens();
 				break;
 			default:
 				return this.json(res, 404, { error: `No control route ${route}` });

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 
 import { APPS } from '../../sandbox/catalog';
+import { CaptureServer } from '../capture';
 import { byTestId, launchBrowser, signIn } from './editor';
 import { ROOT } from './n8n';
 import type { Stack } from './stack';
@@ -101,6 +102,31 @@ test('an expired token is refreshed by n8n, which stores the rotated refresh tok
 	expect((await call('e2e-run', { action: 'core:x', inputs: {} })).body[0].status).toBe('success');
 	expect(sandbox.counters.refreshes).toBe(2);
 	expect(sandbox.counters.runsCreated).toBe(2);
+});
+
+test('a redirect never takes the token to another origin', async () => {
+	const capture = new CaptureServer();
+	await capture.start();
+	try {
+		const creates = () => sandbox.counters.requests['POST /v2/action-runs'];
+		// The read of the run is redirected elsewhere.
+		sandbox.injectFaults('GET', { redirect: { status: 302, location: `${capture.url}/v2/action-runs/stolen` } });
+		const read = await call('e2e-run', { action: 'example_core:Vn7xbE60', inputs: { email: 'me@example.com' } });
+		const createsAfterRead = creates();
+		// The create itself is redirected elsewhere.
+		sandbox.injectFaults('POST', { redirect: { status: 307, location: `${capture.url}/v2/action-runs` } });
+		const create = await call('e2e-run', { action: 'example_core:Vn7xbE60', inputs: { email: 'me@example.com' } });
+
+		expect(capture.requests).toEqual([]);
+		for (const response of [read, create]) {
+			expect(response.status).not.toBe(200);
+			expect(JSON.stringify(response.body)).not.toContain('stolen');
+		}
+		expect(createsAfterRead).toBe(1);
+		expect(creates()).toBe(2);
+	} finally {
+		await capture.stop();
+	}
 });
 
 describe("n8n's editor in a real browser", () => {

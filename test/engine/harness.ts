@@ -157,9 +157,11 @@ export interface EngineOptions {
 let executions = 0;
 
 function additionalData(credentials: CredentialStore, json: WorkflowJson): IWorkflowExecuteAdditionalData {
+	const executionId = `execution-${++executions}`;
 	const workflowData = { id: 'engine-test', name: json.name ?? 'engine test', nodes: json.nodes, connections: json.connections, active: false, settings: {}, createdAt: new Date(), updatedAt: new Date(), activeVersionId: null, isArchived: false };
 	return {
-		hooks: new ExecutionLifecycleHooks('manual', `execution-${++executions}`, workflowData as never),
+		hooks: new ExecutionLifecycleHooks('manual', executionId, workflowData as never),
+		executionId,
 		credentialsHelper: credentials,
 		executeWorkflow: async () => {
 			throw new Error('Sub-workflows are not used here');

@@ -290,7 +290,7 @@ function requestError(ctx: ZapierContext, request: ZapierRequest, failure: Failu
 			: 'Try again later; if it goes on, reconnect the Zapier OAuth2 API credential.';
 		return new NodeOperationError(node, message, {
 			itemIndex,
-			description: `${failure.detail}. Zapier did nothing with this request (it was refused for want of a valid token), so nothing was sent again. ${next}`,
+			description: `${failure.detail.replace(/\.$/, '')}. Zapier did nothing with this request (it was refused for want of a valid token), so nothing was sent again. ${next}`,
 		});
 	}
 	if (failure.kind === 'network') {

@@ -1,0 +1,315 @@
+/**
+ * What a hostile server, a careless setting or a flaky network must never achieve: the token leaving
+ * the credential's origin, a run created twice, a wait outliving its timeout.
+ */
+import type { ICredentialDataDecryptedObject, IDataObject, INodeListSearchResult } from 'n8n-workflow';
+
+import { ZapierActions } from '../../nodes/ZapierActions/ZapierActions.node';
+import { limiterFor } from '../../nodes/ZapierActions/transport/rateLimit';
+import { APPS } from '../../sandbox/catalog';
+import { CaptureServer } from '../capture';
+import type { Engine } from './fixtures';
+import { connectCredential, CREDENTIAL_ID, startEngine, workflow, ZAPIER_NODE } from './fixtures';
+import type { WorkflowJson } from './harness';
+import { errorOf, loadOptionsContext, outputOf, runWorkflow, startWorkflow } from './harness';
+
+let engine: Engine;
+let capture: CaptureServer;
+let original: IDataObject;
+beforeAll(async () => {
+	engine = await startEngine();
+	capture = new CaptureServer();
+	await capture.start();
+	original = { ...engine.credentials.get(CREDENTIAL_ID) };
+});
+afterAll(async () => {
+	await engine.sandbox.stop();
+	await capture.stop();
+});
+beforeEach(() => {
+	engine.sandbox.reset({ runDurationMs: 100 });
+	capture.reset();
+	setCredential({ rateLimit: 100_000, rateLimitWindowSeconds: 60, requestTimeoutSeconds: 30 });
+});
+
+const setCredential = (fields: IDataObject) =>
+	engine.credentials.set(CREDENTIAL_ID, { ...original, ...engine.credentials.get(CREDENTIAL_ID), ...fields } as ICredentialDataDecryptedObject);
+const requests = (route: string) => engine.sandbox.counters.requests[route] ?? 0;
+const items = (n: number) => Array.from({ length: n }, (_, i) => ({ n: i }));
+const run = async (parameters: IDataObject, options?: Parameters<typeof workflow>[1]) => await runWorkflow(workflow(parameters, options), engine);
+const runAction = { action: 'core:x', inputs: '={{ $json }}' };
+const rl = (value: string, mode = 'list') => ({ __rl: true, mode, value });
+const sleep = async (ms: number) => await new Promise((resolve) => setTimeout(resolve, ms));
+
+/** The node with n8n's "Retry On Fail" setting. */
+function retrying(json: WorkflowJson, maxTries = 3): WorkflowJson {
+	const node = json.nodes.find((candidate) => candidate.name === ZAPIER_NODE)!;
+	Object.assign(node, { retryOnFail: true, maxTries, waitBetweenTries: 0 });
+	return json;
+}
+
+describe('the token never leaves the credential\'s origin', () => {
+	test('a redirected run read fails, and nothing reaches the other origin', async () => {
+		engine.sandbox.injectFaults('GET', { redirect: { status: 302, location: `${capture.url}/v2/action-runs/stolen` } });
+		const result = await run(runAction);
+		const error = errorOf(result)!;
+		expect(error.message).toMatch(/^Could not read the Zapier action run [0-9a-f-]{36}: Zapier answered with a redirect \(HTTP 302 to http:\/\/127\.0\.0\.1:\d+\), which this node never follows \[item 0\]$/);
+		expect(capture.requests).toEqual([]);
+		expect(requests('GET /v2/action-runs/:id')).toBe(1);
+	});
+
+	test('a redirected creation may have created the run: it is not sent again, not even to the redirect', async () => {
+		engine.sandbox.injectFaults('POST', { redirect: { status: 307, location: `${capture.url}/v2/action-runs` } });
+		const result = await run(runAction);
+		expect(errorOf(result)?.message).toMatch(/^Zapier may have created the run: it answered with a redirect \(HTTP 307 to http:\/\/127\.0\.0\.1:\d+\)/);
+		expect(capture.requests).toEqual([]);
+		expect(requests('POST /v2/action-runs')).toBe(1);
+	});
+
+	test('a redirected app search fails, and nothing reaches the other origin', async () => {
+		engine.sandbox.injectRouteFaults('GET /v2/apps', { redirect: { status: 301, location: `${capture.url}/v2/apps` } });
+		const result = await run({ resource: 'app', operation: 'search', query: '' });
+		expect(errorOf(result)?.message).toMatch(/^Zapier answered with a redirect \(HTTP 301/);
+		expect(capture.requests).toEqual([]);
+	});
+
+	const searchApps = async (token?: string): Promise<INodeListSearchResult> => {
+		const ctx = loadOptionsContext(workflow({ app: rl('') }), ZAPIER_NODE, engine);
+		return await new ZapierActions().methods.listSearch.searchApps.call(ctx, undefined, token);
+	};
+
+	test.each([
+		['a port', () => `:${new URL(capture.url).port}/v2/apps`],
+		['a host suffix', () => '.evil.example/x'],
+		['a scheme-relative URL', () => `//${new URL(capture.url).host}/v2/apps`],
+		['another path', () => '/v2/action-runs'],
+	])('a crafted page token with %s is refused before any request', async (_name, token) => {
+		await expect(searchApps(token())).rejects.toThrow(/is not a page token of this list/);
+		expect(capture.requests).toEqual([]);
+		expect(requests('GET /v2/apps')).toBe(0);
+	});
+
+	test("the page tokens the list gives out still page through it, on the list's own path", async () => {
+		engine.sandbox.configure({ pageSize: 2 });
+		const first = await searchApps();
+		const second = await searchApps(first.paginationToken as string);
+		expect([...first.results, ...second.results].map((app) => app.value)).toEqual(APPS.slice(0, 4).map((app) => app.id));
+	});
+
+	test("a next-page link that leaves the list is refused, and the credential's origin is the only one asked", async () => {
+		engine.sandbox.injectRouteFaults('GET /v2/apps', { body: { links: { next: `${capture.url}/v2/action-runs?x=1` }, data: [{ id: 'a', title: 'A' }] } });
+		const result = await run({ resource: 'app', operation: 'search', query: '' });
+		expect(errorOf(result)?.message).toMatch(/^Could not read the Zapier list \/v2\/apps: the next-page link .* leaves the list \/v2\/apps/);
+		expect(capture.requests).toEqual([]);
+	});
+
+	test('a run ID of "." is refused before anything is sent', async () => {
+		const result = await run({ operation: 'get', runId: '.' });
+		expect(errorOf(result)?.message).toBe('Run ID "." contains ".", which an ID never has [item 0]');
+		expect(requests('GET /v2/action-runs/:id')).toBe(0);
+	});
+
+	test('a run ID from Zapier that would read the collection ("..") is not used: the run may exist, and is not created again', async () => {
+		engine.sandbox.injectFaults('POST', { body: { data: { type: 'run', id: '..' } }, commit: true });
+		const result = await run(runAction);
+		const error = errorOf(result)!;
+		expect(error.message).toBe('Zapier accepted the run but returned no usable run ID [item 0]');
+		expect(engine.sandbox.counters.log.filter((entry) => entry.route.startsWith('GET'))).toEqual([]);
+		expect(requests('POST /v2/action-runs')).toBe(1);
+	});
+});
+
+describe('at most one run per item, even when n8n retries the node', () => {
+	test('runs already made are read again, and a creation that may have happened is never re-sent', async () => {
+		engine.sandbox.injectFaults('POST', {}, { status: 503, commit: true });
+		const result = await runWorkflow(retrying(workflow({ ...runAction, options: { concurrency: 1 } }, { items: items(3) })), engine);
+		const error = errorOf(result)!;
+		expect(error.message).toBe('Zapier may have created the run: the request failed with HTTP 503 after reaching Zapier [item 1]');
+		// Three tries of the node: item 0 created once, item 1 POSTed once; item 2 never started.
+		expect(requests('POST /v2/action-runs')).toBe(2);
+		expect(engine.sandbox.counters.runsCreated).toBe(2);
+		const [first] = engine.sandbox.runs.keys();
+		expect(error.description).toContain(`item 0: ${first}`);
+		expect(error.context?.otherRuns).toEqual([{ itemIndex: 0, id: first }]);
+	});
+
+	test('a run that could not be read is read on the next try, not created again', async () => {
+		engine.sandbox.injectFaults('GET', ...Array(5).fill({ status: 503 }));
+		const result = await runWorkflow(retrying(workflow(runAction, { items: items(2) })), engine);
+		expect(errorOf(result)).toBeUndefined();
+		expect(outputOf(result, ZAPIER_NODE).map((item) => [item.json.status, (item.json.results as IDataObject[])[0].n])).toEqual([
+			['success', 0],
+			['success', 1],
+		]);
+		expect(requests('POST /v2/action-runs')).toBe(2);
+		expect(engine.sandbox.counters.runsCreated).toBe(2);
+	});
+
+	test('a new execution creates new runs', async () => {
+		await run(runAction);
+		await run(runAction);
+		expect(engine.sandbox.counters.runsCreated).toBe(2);
+	});
+
+	test('a failing item names the runs created for the others, without Continue On Fail', async () => {
+		engine.sandbox.injectFaults('POST', {}, {}, { status: 400, detail: 'Enter a valid email address.', pointer: '/data/inputs/email' });
+		const result = await run({ ...runAction, options: { concurrency: 1 } }, { items: items(4) });
+		const error = errorOf(result)!;
+		expect(error.message).toBe('Zapier refused the request (HTTP 400): Enter a valid email address. (at /data/inputs/email) [item 2]');
+		const ids = [...engine.sandbox.runs.keys()];
+		expect(ids).toHaveLength(2);
+		expect(error.description).toContain(`item 0: ${ids[0]}; item 1: ${ids[1]}`);
+		expect(error.context?.otherRuns).toEqual([
+			{ itemIndex: 0, id: ids[0] },
+			{ itemIndex: 1, id: ids[1] },
+		]);
+	});
+});
+
+describe('an expired action ID picked by key is looked up again', () => {
+	test('mid-batch: one fresh lookup and one new attempt per stale ID, one run per item', async () => {
+		engine.sandbox.configure({ actionIdTtlMs: 400, runDurationMs: 150 });
+		const picked = { app: rl(APPS[0].id), action: rl('send_email'), authenticationId: rl('auth_mailer_work') };
+		const result = await run({ ...picked, inputsMode: 'json', inputs: '={{ $json }}', options: { concurrency: 1 } }, { items: items(6) });
+		expect(errorOf(result)).toBeUndefined();
+		expect(outputOf(result, ZAPIER_NODE).map((item) => item.json.status)).toEqual(Array(6).fill('success'));
+		expect(engine.sandbox.counters.runsCreated).toBe(6);
+		const actionIds = new Set([...engine.sandbox.runs.values()].map((created) => created.action));
+		expect(actionIds.size).toBeGreaterThan(1);
+		// Each stale ID costs one refused POST; nothing else is sent twice.
+		expect(requests('POST /v2/action-runs')).toBe(6 + actionIds.size - 1);
+	});
+});
+
+describe('no wait outlives its bound', () => {
+	test('a slow-loris answer to a read is abandoned at the request timeout and read again', async () => {
+		setCredential({ requestTimeoutSeconds: 1 });
+		engine.sandbox.injectFaults('GET', { slowBodyMs: 300 });
+		const result = await run(runAction);
+		expect(outputOf(result, ZAPIER_NODE)[0].json.status).toBe('success');
+		expect(requests('GET /v2/action-runs/:id')).toBeGreaterThanOrEqual(2);
+		expect(engine.sandbox.counters.runsCreated).toBe(1);
+	});
+
+	test('a slow-loris answer to a creation is abandoned, and the run is not created again', async () => {
+		setCredential({ requestTimeoutSeconds: 1 });
+		engine.sandbox.injectFaults('POST', { slowBodyMs: 300 });
+		const result = await run(runAction);
+		const error = errorOf(result)!;
+		expect(error.message).toBe('Zapier may have created the run: the connection failed after the request was sent [item 0]');
+		expect(error.description).toMatch(/^No complete answer within 1 s \(ETIMEDOUT\)\./);
+		expect(requests('POST /v2/action-runs')).toBe(1);
+	});
+
+	test('reads failing past the timeout end the item as still waiting, with its ID, not as unreadable', async () => {
+		engine.sandbox.configure({ runDurationMs: 60_000 });
+		engine.sandbox.injectFaults('GET', ...Array(20).fill({ status: 503 }));
+		const result = await run({ ...runAction, options: { timeout: 1 } });
+		expect(errorOf(result)).toBeUndefined();
+		expect(outputOf(result, ZAPIER_NODE)[0].json).toMatchObject({ status: 'waiting', id: [...engine.sandbox.runs.keys()][0] });
+		expect(requests('GET /v2/action-runs/:id')).toBeLessThan(5);
+	});
+
+	test('a rate-limit cooldown longer than the timeout is not waited out; On Timeout "fail" names the run', async () => {
+		engine.sandbox.configure({ runDurationMs: 60_000 });
+		engine.sandbox.injectFaults('GET', { status: 429, retryAfter: '30' });
+		const result = await run({ ...runAction, options: { timeout: 1, onTimeout: 'fail' } });
+		const [id] = engine.sandbox.runs.keys();
+		expect(errorOf(result)?.message).toBe(`The Zapier action run ${id} was still "waiting" after 1 s [item 0]`);
+		expect(requests('GET /v2/action-runs/:id')).toBe(1);
+	});
+
+	test('a cancelled execution gives its rate-limit slots back', async () => {
+		setCredential({ rateLimit: 2, rateLimitWindowSeconds: 10 });
+		const execution = startWorkflow(workflow({ ...runAction, waitForCompletion: false }, { items: items(10) }), engine);
+		await sleep(300);
+		execution.cancel();
+		await execution.done.catch(() => undefined);
+		await sleep(100);
+		const limiter = limiterFor(`${CREDENTIAL_ID}|${new URL(engine.sandbox.url).href.replace(/\/$/, '')}`, 2, 10_000);
+		// Only the two requests that were sent keep their slots: nothing is booked ahead of now.
+		expect(limiter.isIdle(Date.now())).toBe(true);
+		expect(requests('POST /v2/action-runs')).toBe(2);
+	});
+
+	test.each([
+		['a decimal Rate Limit (2.5)', { rateLimit: 2.5, rateLimitWindowSeconds: 1 }],
+		['a Rate Limit below 1 (0.5)', { rateLimit: 0.5, rateLimitWindowSeconds: 1 }],
+	])('%s still limits: never more requests in a window than it allows', async (_name, fields) => {
+		setCredential(fields);
+		const allowed = Math.max(1, Math.floor(fields.rateLimit));
+		await run({ ...runAction, waitForCompletion: false }, { items: items(3) });
+		const times = engine.sandbox.counters.log.filter((entry) => entry.route.includes('/v2/')).map((entry) => entry.at);
+		expect(times).toHaveLength(3);
+		for (const start of times) expect(times.filter((at) => at >= start && at < start + 1_000).length).toBeLessThanOrEqual(allowed);
+	}, 20_000);
+
+	test('a window beyond the timer\'s range still holds back the next request', async () => {
+		setCredential({ rateLimit: 1, rateLimitWindowSeconds: 1e10 });
+		const execution = startWorkflow(workflow({ ...runAction, waitForCompletion: false }, { items: items(2) }), engine);
+		await sleep(1_000);
+		expect(requests('POST /v2/action-runs')).toBe(1);
+		execution.cancel();
+		await execution.done.catch(() => undefined);
+	});
+
+	test('a Request Timeout beyond the timer\'s range is held to an hour: requests still get their answer', async () => {
+		setCredential({ requestTimeoutSeconds: 1e10 });
+		const result = await run(runAction);
+		expect(outputOf(result, ZAPIER_NODE)[0].json.status).toBe('success');
+	});
+});
+
+describe('clear and complete outcomes', () => {
+	// The refresh tests leave the credential unusable, as a user's would be: connect it again.
+	afterEach(async () => await connectCredential(engine.sandbox, engine.credentials));
+
+	test('a revoked refresh token says to reconnect, proves nothing was created, and is not retried', async () => {
+		engine.sandbox.revokeRefreshTokens();
+		engine.sandbox.expireAccessTokens();
+		const result = await run(runAction);
+		const error = errorOf(result)!;
+		expect(error.message).toBe('The Zapier credential needs to be reconnected: Zapier refused to renew its access token [item 0]');
+		expect(error.description).toMatch(/Open the Zapier OAuth2 API credential and reconnect it\.$/);
+		expect(requests('POST /v2/action-runs')).toBe(1);
+		expect(engine.sandbox.counters.runsCreated).toBe(0);
+
+		const read = await run({ operation: 'get', runId: '123e4567-e89b-12d3-a456-426614174000' });
+		expect(errorOf(read)?.message).toMatch(/needs to be reconnected/);
+		expect(requests('GET /v2/action-runs/:id')).toBe(1);
+	});
+
+	test('a token endpoint that is down is not mistaken for Zapier having created the run', async () => {
+		engine.sandbox.configure({ tokenEndpointStatus: 503 });
+		engine.sandbox.expireAccessTokens();
+		const result = await run(runAction);
+		const error = errorOf(result)!;
+		expect(error.message).toBe("Could not renew the Zapier credential's access token [item 0]");
+		expect(error.description).toMatch(/^the token endpoint answered HTTP 503\. Zapier did nothing/);
+		expect(requests('POST /v2/action-runs')).toBe(1);
+	});
+
+	test('results given as text, and one error given as an object, keep what Zapier sent', async () => {
+		engine.sandbox.scriptRuns({ results: 'Sent to 3 people' }, { status: 'success', errors: { code: 'partner', title: 'Partly sent', detail: 'One address bounced' } });
+		const result = await run({ ...runAction, options: { concurrency: 1 } }, { items: items(2), continueOnFail: true });
+		const [text, failed] = outputOf(result, ZAPIER_NODE);
+		expect(text.json.results).toEqual([{ value: 'Sent to 3 people' }]);
+		expect(failed.json.error).toBe('The Zapier action run failed: Partly sent – One address bounced [partner] [item 1]');
+	});
+
+	test('a next-page link that repeats ends the list: no page is read twice', async () => {
+		engine.sandbox.configure({ loopNextLinks: true, pageSize: 2 });
+		const result = await run({ resource: 'app', operation: 'search', query: '' });
+		expect(errorOf(result)).toBeUndefined();
+		expect(outputOf(result, ZAPIER_NODE).map((item) => item.json.id)).toEqual(APPS.slice(0, 2).map((app) => app.id));
+		expect(requests('GET /v2/apps')).toBe(1);
+	});
+
+	test('a list longer than the page cap is an error, not a silent cut', async () => {
+		const pages = Array.from({ length: 101 }, (_, i) => ({ body: { links: { next: `/v2/apps?offset=${i + 1}` }, data: [{ id: `app-${i}` }] } }));
+		engine.sandbox.injectRouteFaults('GET /v2/apps', ...pages);
+		const result = await run({ resource: 'app', operation: 'search', query: '' });
+		expect(errorOf(result)?.message).toBe('Could not read the Zapier list /v2/apps: it has more than 100 pages');
+		expect(requests('GET /v2/apps')).toBe(100);
+	});
+});
