@@ -1,26 +1,36 @@
 /** Rate limits, and a matrix of faults across many items: every item ends in a result or a clear error, no run twice. */
 import type { ICredentialDataDecryptedObject, IDataObject } from 'n8n-workflow';
 
+import { limiterFor } from '../../nodes/ZapierActions/transport/rateLimit';
 import type { Fault } from '../../sandbox/server';
+import { CaptureServer } from '../capture';
 import type { Engine } from './fixtures';
 import { CREDENTIAL_ID, startEngine, workflow, ZAPIER_NODE } from './fixtures';
 import { errorOf, outputOf, runWorkflow, startWorkflow } from './harness';
 import { seeded } from '../seeded';
 
 let engine: Engine;
+let capture: CaptureServer;
 let original: IDataObject;
 beforeAll(async () => {
 	engine = await startEngine();
+	capture = new CaptureServer();
+	await capture.start();
 	original = { ...engine.credentials.get(CREDENTIAL_ID) };
 });
-afterAll(async () => await engine.sandbox.stop());
+afterAll(async () => {
+	await engine.sandbox.stop();
+	await capture.stop();
+});
 beforeEach(() => {
+	capture.reset();
 	engine.sandbox.reset({ runDurationMs: 150 });
 	setCredential({ ...original, ...engine.credentials.get(CREDENTIAL_ID), rateLimit: 100_000, rateLimitWindowSeconds: 60, requestTimeoutSeconds: 30 });
 });
 
 const setCredential = (fields: IDataObject) =>
 	engine.credentials.set(CREDENTIAL_ID, { ...engine.credentials.get(CREDENTIAL_ID), ...fields } as ICredentialDataDecryptedObject);
+const requests = (route: string) => engine.sandbox.counters.requests[route] ?? 0;
 const items = (n: number) => Array.from({ length: n }, (_, i) => ({ n: i }));
 const parameters = { action: 'core:x', inputs: '={{ $json }}' };
 const apiLog = () => engine.sandbox.counters.log.filter((entry) => entry.route.includes('/v2/'));
@@ -62,7 +72,17 @@ describe('a matrix of faults across 50 items', () => {
 			if (roll < 0.6) return {};
 			const kinds: Fault[] =
 				method === 'POST'
-					? [{ status: 503 }, { drop: true }, { malformed: true }, { delayMs: 1_500 }, { status: 429, retryAfter: '1' }, { status: 429, headers: { 'X-RateLimit-Reset': '1' } }, { status: 401 }]
+					? [
+							{ status: 503 },
+							{ drop: true },
+							{ malformed: true },
+							{ delayMs: 1_500 },
+							{ status: 429, retryAfter: '1' },
+							{ status: 429, headers: { 'X-RateLimit-Reset': '1' } },
+							{ status: 401 },
+							{ redirect: { status: 307, location: `${capture.url}/v2/action-runs` } },
+							{ slowBodyMs: 200 },
+						]
 					: [
 							{ status: 500 },
 							{ status: 502 },
@@ -73,6 +93,8 @@ describe('a matrix of faults across 50 items', () => {
 							{ status: 429, headers: { 'X-RateLimit-Reset': String(Math.ceil(Date.now() / 1000) + 1) } },
 							{ status: 429, headers: { 'X-RateLimit-Reset': '1' } },
 							{ status: 401 },
+							{ redirect: { status: 302, location: `${capture.url}/v2/action-runs/stolen` } },
+							{ slowBodyMs: 200 },
 						];
 			return kinds[Math.floor(random() * kinds.length)];
 		});
@@ -108,5 +130,55 @@ describe('a matrix of faults across 50 items', () => {
 			else expect(error).toMatch(/^Zapier may have created the run: .+ \[item \d+\]$/);
 		}
 		expect(failed.length).toBeLessThan(50);
+		expect(capture.requests).toEqual([]);
 	}, 120_000);
+
+	test.each([1, 2])("seed %i with n8n's Retry On Fail and no Continue On Fail: no input runs twice across the tries", async (seed) => {
+		const random = seeded(seed);
+		setCredential({ requestTimeoutSeconds: 1 });
+		engine.sandbox.injectFaults('POST', ...faultsOn(random, 'POST', 30));
+		engine.sandbox.injectFaults('GET', ...faultsOn(random, 'GET', 60));
+		const json = workflow(parameters, { items: items(20) });
+		Object.assign(json.nodes.find((node) => node.name === ZAPIER_NODE)!, { retryOnFail: true, maxTries: 3, waitBetweenTries: 0 });
+
+		const result = await runWorkflow(json, engine);
+		const runsByInput = new Map<number, number>();
+		for (const run of engine.sandbox.runs.values()) runsByInput.set(run.inputs.n as number, (runsByInput.get(run.inputs.n as number) ?? 0) + 1);
+		expect(Math.max(...runsByInput.values())).toBe(1);
+		const error = errorOf(result);
+		if (error) expect(error.message).toMatch(/^(Zapier may have created the run: |Could not read the Zapier action run [0-9a-f-]{36}: )/);
+		else expect(outputOf(result, ZAPIER_NODE).map((item) => item.json.status)).toEqual(Array(20).fill('success'));
+		expect(capture.requests).toEqual([]);
+	}, 120_000);
+});
+
+describe('cancelling', () => {
+	test('in the middle of a rate-limit cooldown: the execution stops, and its waiting slots are given back', async () => {
+		setCredential({ rateLimit: 2, rateLimitWindowSeconds: 1 });
+		engine.sandbox.injectFaults('POST', { status: 429, retryAfter: '5' });
+		const execution = startWorkflow(workflow({ ...parameters, waitForCompletion: false }, { items: items(6) }), engine);
+		await new Promise((resolve) => setTimeout(resolve, 300));
+		execution.cancel();
+		await execution.done.catch(() => undefined);
+		const limiter = limiterFor(`${CREDENTIAL_ID}|${new URL(engine.sandbox.url).href}`, 2, 1_000);
+		// Booked slots would lie up to seconds after the cooldown; given back, none is left once it ends.
+		expect(limiter.isCoolingDown(Date.now())).toBe(true);
+		expect(limiter.isIdle(Date.now() + 5_000)).toBe(true);
+		// The two first POSTs went out together: one met the 429, the other made its run; no other was sent.
+		expect(requests('POST /v2/action-runs')).toBe(2);
+		expect(engine.sandbox.counters.runsCreated).toBe(1);
+	});
+
+	test('leaves no timer of its waits behind', async () => {
+		engine.sandbox.configure({ runDurationMs: 60_000 });
+		const timers = () => process.getActiveResourcesInfo().filter((resource) => resource === 'Timeout').length;
+		const before = timers();
+		const execution = startWorkflow(workflow({ ...parameters, options: { timeout: 60 } }, { items: items(3) }), engine);
+		await new Promise((resolve) => setTimeout(resolve, 1_500));
+		expect(timers()).toBeGreaterThan(before);
+		execution.cancel();
+		await execution.done.catch(() => undefined);
+		await new Promise((resolve) => setImmediate(resolve));
+		expect(timers()).toBeLessThanOrEqual(before);
+	});
 });

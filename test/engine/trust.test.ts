@@ -226,7 +226,7 @@ describe('no wait outlives its bound', () => {
 		execution.cancel();
 		await execution.done.catch(() => undefined);
 		await sleep(100);
-		const limiter = limiterFor(`${CREDENTIAL_ID}|${new URL(engine.sandbox.url).href.replace(/\/$/, '')}`, 2, 10_000);
+		const limiter = limiterFor(`${CREDENTIAL_ID}|${new URL(engine.sandbox.url).href}`, 2, 10_000);
 		// Only the two requests that were sent keep their slots: nothing is booked ahead of now.
 		expect(limiter.isIdle(Date.now())).toBe(true);
 		expect(requests('POST /v2/action-runs')).toBe(2);
