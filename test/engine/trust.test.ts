@@ -211,6 +211,8 @@ describe('no wait outlives its bound', () => {
 	});
 
 	test('a rate-limit cooldown longer than the timeout is not waited out; On Timeout "fail" names the run', async () => {
+		// A limiter of its own: the cooldown holds the whole credential, later tests included.
+		setCredential({ rateLimitWindowSeconds: 59 });
 		engine.sandbox.configure({ runDurationMs: 60_000 });
 		engine.sandbox.injectFaults('GET', { status: 429, retryAfter: '30' });
 		const result = await run({ ...runAction, options: { timeout: 1, onTimeout: 'fail' } });
