@@ -135,7 +135,7 @@ describe('at most one run per item, even when n8n retries the node', () => {
 
 	test('a run that could not be read is read on the next try, not created again', async () => {
 		engine.sandbox.injectFaults('GET', ...Array(5).fill({ status: 503 }));
-		const result = await runWorkflow(retrying(workflow(runAction, { items: items(2) })), engine);
+		const result = await runWorkflow(retrying(workflow({ ...runAction, options: { concurrency: 1 } }, { items: items(2) })), engine);
 		expect(errorOf(result)).toBeUndefined();
 		expect(outputOf(result, ZAPIER_NODE).map((item) => [item.json.status, (item.json.results as IDataObject[])[0].n])).toEqual([
 			['success', 0],
@@ -182,9 +182,12 @@ describe('an expired action ID picked by key is looked up again', () => {
 });
 
 describe('no wait outlives its bound', () => {
+	// A byte every 300 ms, well within the request timeout each, for an answer that would outlast the test.
+	const padding = 'x'.repeat(400);
+
 	test('a slow-loris answer to a read is abandoned at the request timeout and read again', async () => {
 		setCredential({ requestTimeoutSeconds: 1 });
-		engine.sandbox.injectFaults('GET', { slowBodyMs: 300 });
+		engine.sandbox.injectFaults('GET', { body: { data: { type: 'run', status: 'waiting', padding } }, slowBodyMs: 300 });
 		const result = await run(runAction);
 		expect(outputOf(result, ZAPIER_NODE)[0].json.status).toBe('success');
 		expect(requests('GET /v2/action-runs/:id')).toBeGreaterThanOrEqual(2);
@@ -193,7 +196,7 @@ describe('no wait outlives its bound', () => {
 
 	test('a slow-loris answer to a creation is abandoned, and the run is not created again', async () => {
 		setCredential({ requestTimeoutSeconds: 1 });
-		engine.sandbox.injectFaults('POST', { slowBodyMs: 300 });
+		engine.sandbox.injectFaults('POST', { body: { data: { type: 'run', id: '123e4567-e89b-12d3-a456-426614174000' }, padding }, slowBodyMs: 300, commit: true });
 		const result = await run(runAction);
 		const error = errorOf(result)!;
 		expect(error.message).toBe('Zapier may have created the run: the connection failed after the request was sent [item 0]');
