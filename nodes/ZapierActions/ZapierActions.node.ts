@@ -1,10 +1,20 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
 
-import * as actionRun from './actions/actionRun';
-import * as discovery from './actions/discovery';
+import * as action from './actions/action/Action.resource';
+import * as actionRun from './actions/actionRun/ActionRun.resource';
+import * as app from './actions/app/App.resource';
+import * as authentication from './actions/authentication/Authentication.resource';
+import type { ResourceOperations } from './actions/operation';
 import { router } from './actions/router';
 import { getInputFields } from './methods/resourceMapping';
 import { searchActions, searchApps, searchAuthentications } from './methods/listSearch';
+
+const RESOURCES: Record<string, ResourceOperations> = {
+	actionRun: actionRun.operations,
+	app: app.operations,
+	action: action.operations,
+	authentication: authentication.operations,
+};
 
 export class ZapierActions implements INodeType {
 	description: INodeTypeDescription = {
@@ -13,7 +23,7 @@ export class ZapierActions implements INodeType {
 		icon: { light: 'file:zapier.svg', dark: 'file:zapier.dark.svg' },
 		group: ['transform'],
 		version: 1,
-		subtitle: '={{ $parameter["resource"] === "actionRun" ? ($parameter["operation"] === "get" ? "Get action run" : "Run " + ($parameter["action"].cachedResultName || $parameter["action"].value || $parameter["action"] || "an action")) : $parameter["operation"] + ": " + $parameter["resource"] }}',
+		subtitle: '={{ $parameter["resource"] === "actionRun" ? ($parameter["operation"] === "get" ? "Get action run" : "Run " + ($parameter["action"].cachedResultName || $parameter["action"].value || "an action")) : $parameter["operation"] + ": " + $parameter["resource"] }}',
 		description:
 			'Run any Zapier action (send an email, post a message, add a row...) in thousands of apps through the Powered by Zapier API, and get its results. Pick the app, the action and the connected account, then fill the action\'s inputs.',
 		defaults: { name: 'Zapier Actions' },
@@ -37,7 +47,9 @@ export class ZapierActions implements INodeType {
 				default: 'actionRun',
 			},
 			...actionRun.description,
-			...discovery.description,
+			...app.description,
+			...action.description,
+			...authentication.description,
 		],
 	};
 
@@ -47,6 +59,6 @@ export class ZapierActions implements INodeType {
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		return await router.call(this);
+		return await router.call(this, RESOURCES);
 	}
 }

@@ -63,7 +63,7 @@ test('a run error with Continue On Fail is an item with the message, the hint an
 	expect(response.status).toBe(200);
 	expect(response.body).toEqual([
 		expect.objectContaining({
-			error: expect.stringMatching(/^The Zapier action run failed: .*\[authentication\] \[item 0\]$/),
+			error: expect.stringMatching(/^The Zapier action run failed: .*\[authentication\]$/),
 			description: expect.stringMatching(/reconnect it in Zapier/),
 			run: expect.objectContaining({ status: 'error' }),
 		}),

@@ -46,6 +46,7 @@ function chain(workflowId: string, name: string, nodes: Node[]): WorkflowImport 
 const runFromBody = {
 	operation: 'run',
 	action: '={{ $json.body.action }}',
+	inputsMode: 'json',
 	inputs: '={{ $json.body.inputs }}',
 	options: { timeout: '={{ $json.body.timeout ?? 30 }}' },
 };
@@ -54,7 +55,7 @@ export const e2eWorkflows: WorkflowImport[] = [
 	chain('e2eRunAndWait00', 'E2E: run and wait', [webhook('e2e-run'), zapier('Run', runFromBody)]),
 	chain('e2eRunThenGet000', 'E2E: run without waiting, then get', [
 		webhook('e2e-run-then-get'),
-		zapier('Run', { operation: 'run', action: '={{ $json.body.action }}', inputs: '={{ $json.body.inputs }}', waitForCompletion: false }),
+		zapier('Run', { operation: 'run', action: '={{ $json.body.action }}', inputsMode: 'json', inputs: '={{ $json.body.inputs }}', waitForCompletion: false }),
 		zapier('Get', { operation: 'get', runId: '={{ $json.id }}', waitForCompletion: true, options: { timeout: 30 } }),
 	]),
 	chain('e2eContinueOnF0', 'E2E: run with Continue On Fail', [
@@ -71,7 +72,7 @@ export const e2eWorkflows: WorkflowImport[] = [
 			position: [0, 0],
 			parameters: { fieldToSplitOut: 'body.items', options: {} },
 		},
-		zapier('Run', { operation: 'run', action: 'core:batch', inputs: '={{ $json }}', options: {} }),
+		zapier('Run', { operation: 'run', action: 'core:batch', inputsMode: 'json', inputs: '={{ $json }}', options: {} }),
 		{
 			id: id(),
 			name: 'Pair Back',

@@ -43,7 +43,8 @@ describe('creating a run is never repeated once it may have happened', () => {
 	test('a 429 that goes on past the bound fails the item, with Zapier\'s detail', async () => {
 		engine.sandbox.injectFaults('POST', ...Array(5).fill({ status: 429, retryAfter: '0' }));
 		const result = await runAction();
-		expect(errorOf(result)?.message).toBe('Zapier refused the request (HTTP 429): Injected HTTP 429. [item 0]');
+		expect(errorOf(result)?.message).toBe('Zapier refused the request (HTTP 429): Injected HTTP 429.');
+		expect(errorOf(result)?.context?.itemIndex).toBe(0);
 		expect(requests('POST /v2/action-runs')).toBe(5);
 		expect(engine.sandbox.counters.runsCreated).toBe(0);
 	});
@@ -52,7 +53,8 @@ describe('creating a run is never repeated once it may have happened', () => {
 		engine.sandbox.injectFaults('POST', { status: 400, detail: 'Enter a valid email address.', pointer: '/data/inputs/email' });
 		const result = await runAction();
 		const error = errorOf(result)!;
-		expect(error.message).toBe('Zapier refused the request (HTTP 400): Enter a valid email address. (at /data/inputs/email) [item 0]');
+		expect(error.message).toBe('Zapier refused the request (HTTP 400): Enter a valid email address. (at /data/inputs/email)');
+		expect(error.context?.itemIndex).toBe(0);
 		expect(requests('POST /v2/action-runs')).toBe(1);
 	});
 });
@@ -76,7 +78,8 @@ describe('reading a run retries what is safe to retry', () => {
 		const result = await runAction();
 		const [run] = engine.sandbox.runs.values();
 		const error = errorOf(result)!;
-		expect(error.message).toBe(`Could not read the Zapier action run ${run.id}: Zapier refused the request (HTTP 503): Injected HTTP 503. [item 0]`);
+		expect(error.message).toBe(`Could not read the Zapier action run ${run.id}: Zapier refused the request (HTTP 503): Injected HTTP 503.`);
+		expect(error.context?.itemIndex).toBe(0);
 		expect(error.description).toMatch(/was not created again\. Read it later with Action Run → Get/);
 		expect(requests('GET /v2/action-runs/:id')).toBe(5);
 	});

@@ -45,7 +45,7 @@ export function workflow(parameters: IDataObject, options: { items?: IDataObject
 	const json = structuredClone(example) as unknown as WorkflowJson;
 	const trigger = json.nodes[0];
 	const zapier = json.nodes.find((node) => node.name === ZAPIER_NODE) as INode;
-	zapier.parameters = { resource: 'actionRun', operation: 'run', ...parameters } as INodeParameters;
+	zapier.parameters = { resource: 'actionRun', operation: 'run', inputsMode: 'json', ...parameters } as INodeParameters;
 	if (options.continueOnFail) zapier.onError = 'continueRegularOutput';
 	if (options.items) json.pinData = { [trigger.name]: options.items.map((json) => ({ json })) };
 	return json;

@@ -17,7 +17,8 @@ const parameters = { action: 'core:x', inputs: '={{ $json }}' };
 
 test('three items where the middle one fails, one at a time: the workflow stops at it, naming the item', async () => {
 	const result = await runWorkflow(workflow({ ...parameters, options: { concurrency: 1 } }, threeItems), engine);
-	expect(errorOf(result)!.message).toMatch(/\[user\] \[item 1\]$/);
+	expect(errorOf(result)!.message).toMatch(/\[user\]$/);
+	expect(errorOf(result)!.context?.itemIndex).toBe(1);
 	expect(engine.sandbox.counters.runsCreated).toBe(2);
 });
 
@@ -25,7 +26,8 @@ test('three items where the middle one fails, all in flight: the earliest failur
 	engine.sandbox.reset({ runDurationMs: 100 });
 	engine.sandbox.scriptRuns({ durationMs: 300 }, { errorCode: 'user' }, { errorCode: 'user' });
 	const result = await runWorkflow(workflow(parameters, threeItems), engine);
-	expect(errorOf(result)!.message).toMatch(/\[user\] \[item 1\]$/);
+	expect(errorOf(result)!.message).toMatch(/\[user\]$/);
+	expect(errorOf(result)!.context?.itemIndex).toBe(1);
 	expect(engine.sandbox.counters.runsCreated).toBe(3);
 });
 
@@ -34,7 +36,7 @@ test('three items where the middle one fails, with Continue On Fail: order and p
 	const items = outputOf(result, ZAPIER_NODE);
 	expect(items.map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }]);
 	expect(items[0].json).toMatchObject({ status: 'success', results: [expect.objectContaining({ n: 1 }), expect.anything()] });
-	expect(items[1].json).toMatchObject({ error: expect.stringMatching(/\[user\] \[item 1\]$/), run: { status: 'error' } });
+	expect(items[1].json).toMatchObject({ error: expect.stringMatching(/\[user\]$/), run: { status: 'error' } });
 	expect(items[2].json).toMatchObject({ status: 'success', results: [expect.objectContaining({ n: 3 }), expect.anything()] });
 	expect(engine.sandbox.counters.runsCreated).toBe(3);
 });

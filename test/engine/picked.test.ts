@@ -51,15 +51,17 @@ describe('an action picked from the list', () => {
 		await new Promise((r) => setTimeout(r, 150));
 		const result = await run({ action: rl(staleId, 'id'), inputsMode: 'json', inputs: '{}' });
 		const error = errorOf(result)!;
-		expect(error.message).toBe(`Zapier refused the request (HTTP 400): The action ID "${staleId}" has expired. Look the action up again. (at /data/action) [item 0]`);
+		expect(error.message).toBe(`Zapier refused the request (HTTP 400): The action ID "${staleId}" has expired. Look the action up again. (at /data/action)`);
+		expect(error.context?.itemIndex).toBe(0);
 		expect(error.description).toMatch(/^Zapier's action IDs change and expire\. Pick the action from the list/);
 	});
 
 	test('a key the app no longer offers fails before anything runs', async () => {
 		const result = await run({ ...picked, action: rl('retired_action'), inputsMode: 'json', inputs: '{}' });
 		expect(errorOf(result)?.message).toBe(
-			'Action "retired_action" is no longer offered by this app: pick the action again from the list, or give its ID [item 0]',
+			'Action "retired_action" is no longer offered by this app: pick the action again from the list, or give its ID',
 		);
+		expect(errorOf(result)?.context?.itemIndex).toBe(0);
 		expect(requests('POST /v2/action-runs')).toBe(0);
 	});
 });
@@ -121,14 +123,16 @@ describe('mapped inputs', () => {
 	test('required fields whose expressions come out empty are refused before sending, by name', async () => {
 		const schema = await schemaFor(picked);
 		const result = await run(mapped({ to: '={{ $json.nothing }}', subject: '={{ "" }}', body: 'x' }, schema));
-		expect(errorOf(result)?.message).toBe('Inputs fields "To", "Subject" are required [item 0]');
+		expect(errorOf(result)?.message).toBe('Inputs fields "To", "Subject" are required');
+		expect(errorOf(result)?.context?.itemIndex).toBe(0);
 		expect(requests('POST /v2/action-runs')).toBe(0);
 	});
 
 	test('a JSON field whose expression is not JSON is refused by name', async () => {
 		const schema = await schemaFor(picked);
 		const result = await run(mapped({ to: 'a@b.c', subject: 's', headers: '={{ "{not json" }}' }, schema));
-		expect(errorOf(result)?.message).toBe('Inputs field "Headers" is not valid JSON [item 0]');
+		expect(errorOf(result)?.message).toBe('Inputs field "Headers" is not valid JSON');
+		expect(errorOf(result)?.context?.itemIndex).toBe(0);
 		expect(requests('POST /v2/action-runs')).toBe(0);
 	});
 });

@@ -87,8 +87,9 @@ describe('run errors', () => {
 		const result = await run({ action: 'core:x', inputs: '{}' });
 		const error = errorOf(result)!;
 		expect(error.message).toBe(
-			'The Zapier action run failed: Authentication failed – The run failed with a authentication error. [authentication] [item 0]',
+			'The Zapier action run failed: Authentication failed – The run failed with a authentication error. [authentication]',
 		);
+		expect(error.context?.itemIndex).toBe(0);
 		expect(error.description).toMatch(/reconnect it in Zapier/);
 	});
 
@@ -131,7 +132,8 @@ describe('without waiting, and Get', () => {
 
 	test('Get of an unknown run fails with Zapier\'s 404', async () => {
 		const result = await run({ operation: 'get', runId: '00000000-0000-0000-0000-000000000000' });
-		expect(errorOf(result)?.message).toBe('Zapier refused the request (HTTP 404): Not found. [item 0]');
+		expect(errorOf(result)?.message).toBe('Zapier refused the request (HTTP 404): Not found.');
+		expect(errorOf(result)?.context?.itemIndex).toBe(0);
 	});
 });
 
@@ -152,7 +154,8 @@ describe('timeouts', () => {
 	test('fail the item when "On Timeout" says so', async () => {
 		engine.sandbox.configure({ runDurationMs: 2_500 });
 		const result = await run({ action: 'core:x', inputs: '{}', options: { timeout: 1, onTimeout: 'fail' } });
-		expect(errorOf(result)?.message).toMatch(/^The Zapier action run [0-9a-f-]{36} was still "waiting" after 1 s \[item 0\]$/);
+		expect(errorOf(result)?.message).toMatch(/^The Zapier action run [0-9a-f-]{36} was still "waiting" after 1 s$/);
+		expect(errorOf(result)?.context?.itemIndex).toBe(0);
 		expect(engine.sandbox.counters.runsCreated).toBe(1);
 	});
 });

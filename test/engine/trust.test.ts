@@ -53,7 +53,8 @@ describe('the token never leaves the credential\'s origin', () => {
 		engine.sandbox.injectFaults('GET', { redirect: { status: 302, location: `${capture.url}/v2/action-runs/stolen` } });
 		const result = await run(runAction);
 		const error = errorOf(result)!;
-		expect(error.message).toMatch(/^Could not read the Zapier action run [0-9a-f-]{36}: Zapier answered with a redirect \(HTTP 302 to http:\/\/127\.0\.0\.1:\d+\), which this node never follows \[item 0\]$/);
+		expect(error.message).toMatch(/^Could not read the Zapier action run [0-9a-f-]{36}: Zapier answered with a redirect \(HTTP 302 to http:\/\/127\.0\.0\.1:\d+\), which this node never follows$/);
+		expect(error.context?.itemIndex).toBe(0);
 		expect(capture.requests).toEqual([]);
 		expect(requests('GET /v2/action-runs/:id')).toBe(1);
 	});
@@ -105,7 +106,8 @@ describe('the token never leaves the credential\'s origin', () => {
 
 	test('a run ID of "." is refused before anything is sent', async () => {
 		const result = await run({ operation: 'get', runId: '.' });
-		expect(errorOf(result)?.message).toBe('Run ID "." contains ".", which an ID never has [item 0]');
+		expect(errorOf(result)?.message).toBe('Run ID "." contains ".", which an ID never has');
+		expect(errorOf(result)?.context?.itemIndex).toBe(0);
 		expect(requests('GET /v2/action-runs/:id')).toBe(0);
 	});
 
@@ -113,7 +115,8 @@ describe('the token never leaves the credential\'s origin', () => {
 		engine.sandbox.injectFaults('POST', { body: { data: { type: 'run', id: '..' } }, commit: true });
 		const result = await run(runAction);
 		const error = errorOf(result)!;
-		expect(error.message).toBe('Zapier accepted the run but returned no usable run ID [item 0]');
+		expect(error.message).toBe('Zapier accepted the run but returned no usable run ID');
+		expect(error.context?.itemIndex).toBe(0);
 		expect(engine.sandbox.counters.log.filter((entry) => entry.route.startsWith('GET'))).toEqual([]);
 		expect(requests('POST /v2/action-runs')).toBe(1);
 	});
@@ -124,7 +127,8 @@ describe('at most one run per item, even when n8n retries the node', () => {
 		engine.sandbox.injectFaults('POST', {}, { status: 503, commit: true });
 		const result = await runWorkflow(retrying(workflow({ ...runAction, options: { concurrency: 1 } }, { items: items(3) })), engine);
 		const error = errorOf(result)!;
-		expect(error.message).toBe('Zapier may have created the run: the request failed with HTTP 503 after reaching Zapier [item 1]');
+		expect(error.message).toBe('Zapier may have created the run: the request failed with HTTP 503 after reaching Zapier');
+		expect(error.context?.itemIndex).toBe(1);
 		// Three tries of the node: item 0 created once, item 1 POSTed once; item 2 never started.
 		expect(requests('POST /v2/action-runs')).toBe(2);
 		expect(engine.sandbox.counters.runsCreated).toBe(2);
@@ -155,7 +159,8 @@ describe('at most one run per item, even when n8n retries the node', () => {
 		engine.sandbox.injectFaults('POST', {}, {}, { status: 400, detail: 'Enter a valid email address.', pointer: '/data/inputs/email' });
 		const result = await run({ ...runAction, options: { concurrency: 1 } }, { items: items(4) });
 		const error = errorOf(result)!;
-		expect(error.message).toBe('Zapier refused the request (HTTP 400): Enter a valid email address. (at /data/inputs/email) [item 2]');
+		expect(error.message).toBe('Zapier refused the request (HTTP 400): Enter a valid email address. (at /data/inputs/email)');
+		expect(error.context?.itemIndex).toBe(2);
 		const ids = [...engine.sandbox.runs.keys()];
 		expect(ids).toHaveLength(2);
 		expect(error.description).toContain(`item 0: ${ids[0]}; item 1: ${ids[1]}`);
@@ -199,7 +204,8 @@ describe('no wait outlives its bound', () => {
 		engine.sandbox.injectFaults('POST', { body: { data: { type: 'run', id: '123e4567-e89b-12d3-a456-426614174000' }, padding }, slowBodyMs: 300, commit: true });
 		const result = await run(runAction);
 		const error = errorOf(result)!;
-		expect(error.message).toBe('Zapier may have created the run: the connection failed after the request was sent [item 0]');
+		expect(error.message).toBe('Zapier may have created the run: the connection failed after the request was sent');
+		expect(error.context?.itemIndex).toBe(0);
 		expect(error.description).toMatch(/^No complete answer within 1 s \(ETIMEDOUT\)\./);
 		expect(requests('POST /v2/action-runs')).toBe(1);
 	});
@@ -220,7 +226,8 @@ describe('no wait outlives its bound', () => {
 		engine.sandbox.injectFaults('GET', { status: 429, retryAfter: '30' });
 		const result = await run({ ...runAction, options: { timeout: 1, onTimeout: 'fail' } });
 		const [id] = engine.sandbox.runs.keys();
-		expect(errorOf(result)?.message).toBe(`The Zapier action run ${id} was still "waiting" after 1 s [item 0]`);
+		expect(errorOf(result)?.message).toBe(`The Zapier action run ${id} was still "waiting" after 1 s`);
+		expect(errorOf(result)?.context?.itemIndex).toBe(0);
 		expect(requests('GET /v2/action-runs/:id')).toBe(1);
 	});
 
@@ -274,7 +281,8 @@ describe('clear and complete outcomes', () => {
 		engine.sandbox.expireAccessTokens();
 		const result = await run(runAction);
 		const error = errorOf(result)!;
-		expect(error.message).toBe('The Zapier credential needs to be reconnected: Zapier refused to renew its access token [item 0]');
+		expect(error.message).toBe('The Zapier credential needs to be reconnected: Zapier refused to renew its access token');
+		expect(error.context?.itemIndex).toBe(0);
 		expect(error.description).toMatch(/Open the Zapier OAuth2 API credential and reconnect it\.$/);
 		expect(requests('POST /v2/action-runs')).toBe(1);
 		expect(engine.sandbox.counters.runsCreated).toBe(0);
@@ -289,7 +297,8 @@ describe('clear and complete outcomes', () => {
 		engine.sandbox.expireAccessTokens();
 		const result = await run(runAction);
 		const error = errorOf(result)!;
-		expect(error.message).toBe("Could not renew the Zapier credential's access token [item 0]");
+		expect(error.message).toBe("Could not renew the Zapier credential's access token");
+		expect(error.context?.itemIndex).toBe(0);
 		expect(error.description).toMatch(/^the token endpoint answered HTTP 503\. Zapier did nothing/);
 		expect(requests('POST /v2/action-runs')).toBe(1);
 	});
@@ -299,7 +308,7 @@ describe('clear and complete outcomes', () => {
 		const result = await run({ ...runAction, options: { concurrency: 1 } }, { items: items(2), continueOnFail: true });
 		const [text, failed] = outputOf(result, ZAPIER_NODE);
 		expect(text.json.results).toEqual([{ value: 'Sent to 3 people' }]);
-		expect(failed.json.error).toBe('The Zapier action run failed: Partly sent – One address bounced [partner] [item 1]');
+		expect(failed.json.error).toBe('The Zapier action run failed: Partly sent – One address bounced [partner]');
 	});
 
 	test('a next-page link that repeats ends the list: no page is read twice', async () => {

@@ -15,21 +15,22 @@ const apiRequests = () =>
 		.reduce((sum, [, count]) => sum + count, 0);
 
 test.each([
-	['an array', { action: 'core:x', inputs: '[1, 2]' }, 'Inputs must be a JSON object of field IDs to values, like {"email": "me@example.com"}, not an array [item 0]'],
-	['a JSON string', { action: 'core:x', inputs: '"hello"' }, 'Inputs must be a JSON object of field IDs to values, like {"email": "me@example.com"}, not a string [item 0]'],
-	['an expression giving a number', { action: 'core:x', inputs: '={{ 42 }}' }, 'Inputs must be a JSON object of field IDs to values, like {"email": "me@example.com"}, not a number [item 0]'],
-	['invalid JSON', { action: 'core:x', inputs: '{"email": }' }, /^Inputs is not valid JSON \(.+\) \[item 0\]$/],
-	['a traversal in the action', { action: '../admin', inputs: '{}' }, 'Action "../admin" contains "..", which an ID never has [item 0]'],
-	['a slash in the action', { action: 'core/x', inputs: '{}' }, 'Action "core/x" contains "/", which an ID never has [item 0]'],
-	['a query in the authentication', { action: 'core:x', authenticationId: 'abc?x=1', inputs: '{}' }, 'Authentication "abc?x=1" contains "?", which an ID never has [item 0]'],
-	['a fragment in the run ID', { operation: 'get', runId: 'abc#frag' }, 'Run ID "abc#frag" contains "#", which an ID never has [item 0]'],
-	['an empty action', { action: '  ', inputs: '{}' }, 'Action is required [item 0]'],
-	['a timeout of zero', { action: 'core:x', inputs: '{}', options: { timeout: 0 } }, 'Timeout must be a number of seconds above 0, got 0 [item 0]'],
+	['an array', { action: 'core:x', inputs: '[1, 2]' }, 'Inputs must be a JSON object of field IDs to values, like {"email": "me@example.com"}, not an array'],
+	['a JSON string', { action: 'core:x', inputs: '"hello"' }, 'Inputs must be a JSON object of field IDs to values, like {"email": "me@example.com"}, not a string'],
+	['an expression giving a number', { action: 'core:x', inputs: '={{ 42 }}' }, 'Inputs must be a JSON object of field IDs to values, like {"email": "me@example.com"}, not a number'],
+	['invalid JSON', { action: 'core:x', inputs: '{"email": }' }, /^Inputs is not valid JSON \(.+\)$/],
+	['a traversal in the action', { action: '../admin', inputs: '{}' }, 'Action "../admin" contains "..", which an ID never has'],
+	['a slash in the action', { action: 'core/x', inputs: '{}' }, 'Action "core/x" contains "/", which an ID never has'],
+	['a query in the authentication', { action: 'core:x', authenticationId: 'abc?x=1', inputs: '{}' }, 'Authentication "abc?x=1" contains "?", which an ID never has'],
+	['a fragment in the run ID', { operation: 'get', runId: 'abc#frag' }, 'Run ID "abc#frag" contains "#", which an ID never has'],
+	['an empty action', { action: '  ', inputs: '{}' }, 'Action is required'],
+	['a timeout of zero', { action: 'core:x', inputs: '{}', options: { timeout: 0 } }, 'Timeout must be a number of seconds above 0, got 0'],
 ])('%s is refused before anything is sent', async (_name, parameters, message) => {
 	const result = await runWorkflow(workflow(parameters), engine);
 	const error = errorOf(result)!;
 	if (typeof message === 'string') expect(error.message).toBe(message);
 	else expect(error.message).toMatch(message);
+	expect(error.context?.itemIndex).toBe(0);
 	expect(error.description).toMatch(/Nothing was sent to Zapier/);
 	expect(apiRequests()).toBe(0);
 });
@@ -39,6 +40,6 @@ test('with Continue On Fail, a bad item becomes an error item and the good ones 
 	const result = await runWorkflow(workflow({ action: 'core:x', inputs: '={{ $json.inputs }}' }, { items, continueOnFail: true }), engine);
 	const output = outputOf(result, ZAPIER_NODE);
 	expect(output.map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }]);
-	expect(output[1].json.error).toMatch(/^Inputs must be a JSON object .* not an array \[item 1\]$/);
+	expect(output[1].json.error).toMatch(/^Inputs must be a JSON object .* not an array$/);
 	expect(engine.sandbox.counters.runsCreated).toBe(2);
 });

@@ -2,6 +2,7 @@
 import type { FieldType, IDataObject, INodePropertyOptions, ResourceMapperField } from 'n8n-workflow';
 
 import type { Checked } from './validate';
+import { isEmpty } from './validate';
 
 /** Pseudo-fields that only show Zapier's info text; never sent. */
 export const INFO_PREFIX = '__info_';
@@ -66,10 +67,6 @@ export function toOptions(choices: IDataObject[]): INodePropertyOptions[] {
 		name: String(choice.label ?? choice.value),
 		value: choice.value as string | number | boolean,
 	}));
-}
-
-function isEmpty(value: unknown): boolean {
-	return value === undefined || value === null || (typeof value === 'string' && value.trim() === '');
 }
 
 /**

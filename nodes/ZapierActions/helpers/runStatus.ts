@@ -1,5 +1,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
+import { isJsonObject } from './validate';
+
 /** A run as this node reports it: the id it was created with, and what Zapier said of it. */
 export interface ActionRun extends IDataObject {
 	id: string;
@@ -47,7 +49,7 @@ export function hintFor(code: string, delaySeconds?: number): string {
 }
 
 function asObject(value: unknown): IDataObject {
-	return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as IDataObject) : {};
+	return isJsonObject(value) ? value : {};
 }
 
 /** A list, whatever Zapier sent: a list as it is, one thing as a list of one, nothing as none. */
@@ -58,10 +60,8 @@ function asList(value: unknown): unknown[] {
 
 /** Results as items: records as they are, anything else (text, numbers) under `value`; an empty record is none. */
 function normaliseResults(results: unknown): IDataObject[] {
-	if (results !== null && typeof results === 'object' && !Array.isArray(results) && !Object.keys(results).length) return [];
-	return asList(results).map((result) =>
-		result !== null && typeof result === 'object' && !Array.isArray(result) ? (result as IDataObject) : { value: result as string },
-	);
+	if (isJsonObject(results) && !Object.keys(results).length) return [];
+	return asList(results).map((result) => (isJsonObject(result) ? result : { value: result as string }));
 }
 
 function normaliseError(raw: unknown): RunError {

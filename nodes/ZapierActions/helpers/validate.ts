@@ -1,7 +1,27 @@
-import type { IDataObject } from 'n8n-workflow';
+import type { IDataObject, INode } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
 
 /** Checks made before anything is sent. Each returns what is wrong, in words, or the clean value. */
 export type Checked<T> = { ok: true; value: T } | { ok: false; problem: string };
+
+/** The checked value, or an error that names the field (the item is the error's `itemIndex`). */
+export function need<T>(node: INode, field: string, result: Checked<T>, itemIndex: number): T {
+	if (result.ok) return result.value;
+	throw new NodeOperationError(node, `${field} ${result.problem}`, {
+		itemIndex,
+		description: `Nothing was sent to Zapier for this item. Fix the "${field}" field and run it again.`,
+	});
+}
+
+/** Nothing given: undefined, null, or text with nothing but spaces. */
+export function isEmpty(value: unknown): value is undefined | null | string {
+	return value === undefined || value === null || (typeof value === 'string' && value.trim() === '');
+}
+
+/** A JSON object: not null, not a list. */
+export function isJsonObject(value: unknown): value is IDataObject {
+	return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
 
 /** What would change which URL an id lands on: path separators, query, fragment, escapes, dot steps. */
 const PATH_CHARACTERS = /[/\\?#%]|\.\.|^\.$|\s/;
@@ -21,10 +41,7 @@ export function checkId(raw: unknown): Checked<string> {
 
 /** An optional id: empty means none (sent as null). */
 export function checkOptionalId(raw: unknown): Checked<string | null> {
-	if (raw === undefined || raw === null || (typeof raw === 'string' && raw.trim() === '')) {
-		return { ok: true, value: null };
-	}
-	return checkId(raw);
+	return isEmpty(raw) ? { ok: true, value: null } : checkId(raw);
 }
 
 function describeType(value: unknown): string {
@@ -36,9 +53,7 @@ function describeType(value: unknown): string {
 /** The action's inputs: a JSON object of field id to value, given as an object or as JSON text. */
 export function checkInputs(raw: unknown): Checked<IDataObject> {
 	let value = raw;
-	if (value === undefined || (typeof value === 'string' && value.trim() === '')) {
-		return { ok: true, value: {} };
-	}
+	if (isEmpty(value)) return { ok: true, value: {} };
 	if (typeof value === 'string') {
 		try {
 			value = JSON.parse(value);
@@ -46,13 +61,13 @@ export function checkInputs(raw: unknown): Checked<IDataObject> {
 			return { ok: false, problem: `is not valid JSON (${(error as Error).message})` };
 		}
 	}
-	if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+	if (!isJsonObject(value)) {
 		return {
 			ok: false,
 			problem: `must be a JSON object of field IDs to values, like {"email": "me@example.com"}, not ${describeType(value)}`,
 		};
 	}
-	return { ok: true, value: value as IDataObject };
+	return { ok: true, value };
 }
 
 /** Seconds to wait, as a positive number. */
@@ -77,7 +92,7 @@ export interface NumberBounds {
  * timer cannot wait longer than about 24 days): empty means the default, beyond the bounds is clamped.
  */
 export function checkBoundedNumber(raw: unknown, bounds: NumberBounds): Checked<number> {
-	if (raw === undefined || raw === null || raw === '') return { ok: true, value: bounds.fallback };
+	if (isEmpty(raw)) return { ok: true, value: bounds.fallback };
 	const number = Number(raw);
 	if (!Number.isFinite(number)) return { ok: false, problem: `must be a number, got ${JSON.stringify(raw)}` };
 	const value = bounds.whole ? Math.floor(number) : number;

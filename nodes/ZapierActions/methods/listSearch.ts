@@ -1,8 +1,9 @@
 import type { IDataObject, ILoadOptionsFunctions, INodeListSearchItems, INodeListSearchResult } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { NO_ACCOUNT } from '../actions/pickers';
-import { APPS_LIST, getApp, listActions, listAuthentications } from '../helpers/catalog';
+import { actionTypeLabel, NO_ACCOUNT } from '../helpers/locators';
+import { APPS_LIST, getApp, listActions, listAuthentications } from '../transport/discovery';
+import { isEmpty } from '../helpers/validate';
 import { readPage } from '../transport/pages';
 
 function matches(filter: string | undefined, ...texts: unknown[]): boolean {
@@ -13,7 +14,7 @@ function matches(filter: string | undefined, ...texts: unknown[]): boolean {
 
 function chosenApp(ctx: ILoadOptionsFunctions): string {
 	const app = ctx.getCurrentNodeParameter('app', { extractValue: true });
-	if (typeof app !== 'string' || app === '') {
+	if (typeof app !== 'string' || isEmpty(app)) {
 		throw new NodeOperationError(ctx.getNode(), 'Choose an App first');
 	}
 	return app;
@@ -41,7 +42,7 @@ export async function searchActions(this: ILoadOptionsFunctions, filter?: string
 	const results = actions
 		.filter((action) => matches(filter, action.title, action.key, action.description))
 		.map((action) => ({
-			name: `${String(action.title)} (${String(action.action_type).toLowerCase().replace(/_/g, ' ')})`,
+			name: `${String(action.title)} (${actionTypeLabel(action.action_type)})`,
 			value: String(action.key),
 			description: action.description as string,
 		}));

@@ -1,8 +1,9 @@
 import type { IDataObject, ILoadOptionsFunctions, ResourceMapperFields, ResourceMapperValue } from 'n8n-workflow';
 
-import { checkAuthentication, resolveActionId } from '../actions/pickers';
-import { ActionResolver, listChoices, listInputFields } from '../helpers/catalog';
 import { toMapperField, toOptions } from '../helpers/fields';
+import { checkAuthentication, resolveActionId } from '../helpers/locators';
+import { isEmpty } from '../helpers/validate';
+import { ActionResolver, listChoices, listInputFields } from '../transport/discovery';
 
 /**
  * The chosen action's input fields, asked of Zapier with the chosen account and the values entered
@@ -10,14 +11,15 @@ import { toMapperField, toOptions } from '../helpers/fields';
  */
 export async function getInputFields(this: ILoadOptionsFunctions): Promise<ResourceMapperFields> {
 	const app = (this.getCurrentNodeParameter('app', { extractValue: true }) as string | undefined) ?? '';
-	const action = await resolveActionId(this.getCurrentNodeParameter('action'), app, new ActionResolver(this));
+	const resolver = new ActionResolver(this);
+	const action = await resolveActionId(this.getCurrentNodeParameter('action'), app, async (appId, key) => await resolver.idFor(appId, key));
 	if (!action.ok) return { fields: [], emptyFieldsNotice: `Choose an action first: Action ${action.problem}` };
 	const authentication = checkAuthentication(this.getCurrentNodeParameter('authenticationId'));
 	const current = (this.getCurrentNodeParameter('inputFields') as ResourceMapperValue | undefined)?.value ?? {};
 	const request = {
 		actionId: action.value,
 		authentication: authentication.ok ? authentication.value : null,
-		inputs: Object.fromEntries(Object.entries(current).filter(([, v]) => v !== null && v !== '')) as IDataObject,
+		inputs: Object.fromEntries(Object.entries(current).filter(([, value]) => !isEmpty(value))) as IDataObject,
 	};
 	const fields = await listInputFields(this, request);
 	const mapped = await Promise.all(

@@ -10,7 +10,7 @@ import type {
 import { NodeApiError, NodeOperationError, sleep } from 'n8n-workflow';
 
 import type { Checked, NumberBounds } from '../helpers/validate';
-import { checkBoundedNumber } from '../helpers/validate';
+import { checkBoundedNumber, isJsonObject } from '../helpers/validate';
 import { describeFailure, describeZapierError, hintForStatus, zapierErrors } from './failure';
 import type { RateLimiter } from './rateLimit';
 import { limiterFor } from './rateLimit';
@@ -52,6 +52,8 @@ export interface ZapierRequest {
 export interface ZapierResponse {
 	status: number;
 	body: IDataObject;
+	/** How much of the credential's request budget is in use right after the answer (1: requests queue). */
+	pressure: number;
 }
 
 export function cancelSignal(ctx: ZapierContext): AbortSignal | undefined {
@@ -186,7 +188,7 @@ export async function zapierRequest(ctx: ZapierContext, request: ZapierRequest):
 		);
 		if ('response' in outcome && outcome.response === undefined && limitMs < timeoutMs) throw deadlineReached(ctx);
 		const answer = 'failure' in outcome ? outcome.failure : readAnswer(outcome.response, timeoutMs);
-		if (answer.kind === 'ok') return { status: answer.status, body: answer.body };
+		if (answer.kind === 'ok') return { status: answer.status, body: answer.body, pressure: limiter.pressure(Date.now()) };
 		const failure: Failure = answer;
 		if (failure.kind === 'cancelled') throw cancelledError(ctx);
 		const isRateLimit = failure.kind === 'http' && failure.status === 429;
@@ -212,16 +214,8 @@ function readAnswer(
 	return { kind: 'network', code: 'MALFORMED_RESPONSE', message: 'Zapier answered with something that is not JSON', sent: true };
 }
 
-function isJsonObject(body: unknown): body is IDataObject {
-	return body !== null && typeof body === 'object' && !Array.isArray(body);
-}
-
-function itemSuffix(itemIndex: number | undefined): string {
-	return itemIndex === undefined ? '' : ` [item ${itemIndex}]`;
-}
-
 function unsafeUrlError(ctx: ZapierContext, request: ZapierRequest, problem: string): NodeOperationError {
-	return new NodeOperationError(ctx.getNode(), `Refused to build a Zapier URL: ${problem}${itemSuffix(request.itemIndex)}`, {
+	return new NodeOperationError(ctx.getNode(), `Refused to build a Zapier URL: ${problem}`, {
 		itemIndex: request.itemIndex,
 		description: 'An ID or a link does not fit in a URL of the API. Nothing was sent to Zapier.',
 	});
@@ -249,7 +243,6 @@ function redirectTarget(failure: Extract<Failure, { kind: 'http' }>, url: string
 function requestError(ctx: ZapierContext, request: ZapierRequest, failure: Failure, url: string): Error {
 	const node = ctx.getNode();
 	const itemIndex = request.itemIndex;
-	const item = itemSuffix(itemIndex);
 	const mayExist = request.kind === 'create' && !provesNothingDone(failure);
 	const atMostOnce =
 		'It was not sent again, so that the action runs at most once: check the action history in Zapier before running this item again.';
@@ -260,7 +253,7 @@ function requestError(ctx: ZapierContext, request: ZapierRequest, failure: Failu
 
 	if (failure.kind === 'http' && failure.status >= 300 && failure.status < 400) {
 		const redirect = `Zapier answered with a redirect (HTTP ${failure.status}${redirectTarget(failure, url)}), which this node never follows`;
-		const message = mayExist ? `Zapier may have created the run: ${redirect.replace(/^Zapier answered/, 'it answered')}${item}` : `${redirect}${item}`;
+		const message = mayExist ? `Zapier may have created the run: ${redirect.replace(/^Zapier answered/, 'it answered')}` : redirect;
 		const description = `Zapier's API never redirects, and following one could send the token elsewhere: check the API base URL of the credential.${mayExist ? ` ${atMostOnce}` : ''}`;
 		return mark(new NodeApiError(node, { message, description, httpCode: String(failure.status) }, { message, description, httpCode: String(failure.status), itemIndex }));
 	}
@@ -268,8 +261,8 @@ function requestError(ctx: ZapierContext, request: ZapierRequest, failure: Failu
 		const errors = zapierErrors(failure.body);
 		const detail = errors.length ? errors.map(describeZapierError).join('; ') : `HTTP ${failure.status}`;
 		const message = mayExist
-			? `Zapier may have created the run: the request failed with HTTP ${failure.status} after reaching Zapier${item}`
-			: `Zapier refused the request (HTTP ${failure.status}): ${detail}${item}`;
+			? `Zapier may have created the run: the request failed with HTTP ${failure.status} after reaching Zapier`
+			: `Zapier refused the request (HTTP ${failure.status}): ${detail}`;
 		const pointers = errors.map((error) => error.source?.pointer).filter((pointer): pointer is string => typeof pointer === 'string');
 		const description = mayExist
 			? `${detail}. ${atMostOnce}`
@@ -283,8 +276,8 @@ function requestError(ctx: ZapierContext, request: ZapierRequest, failure: Failu
 	}
 	if (failure.kind === 'refresh') {
 		const message = failure.revoked
-			? `The Zapier credential needs to be reconnected: Zapier refused to renew its access token${item}`
-			: `Could not renew the Zapier credential's access token${item}`;
+			? 'The Zapier credential needs to be reconnected: Zapier refused to renew its access token'
+			: "Could not renew the Zapier credential's access token";
 		const next = failure.revoked
 			? 'Open the Zapier OAuth2 API credential and reconnect it.'
 			: 'Try again later; if it goes on, reconnect the Zapier OAuth2 API credential.';
@@ -296,8 +289,8 @@ function requestError(ctx: ZapierContext, request: ZapierRequest, failure: Failu
 	if (failure.kind === 'network') {
 		// The code goes in the description: n8n replaces messages that name a Node.js error code.
 		const message = mayExist
-			? `Zapier may have created the run: the connection failed after the request was sent${item}`
-			: `Could not reach Zapier${item}`;
+			? 'Zapier may have created the run: the connection failed after the request was sent'
+			: 'Could not reach Zapier';
 		const cause = `${failure.message} (${failure.code}).`;
 		const description = mayExist
 			? `${cause} ${atMostOnce}`

@@ -1,8 +1,10 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { checkId } from '../../helpers/validate';
-import { checked, finishedRunOutput, onTimeoutOption, timeoutMs, timeoutOption } from './common';
+import { compactRun } from '../../helpers/output.utils';
+import { checkId, need } from '../../helpers/validate';
+import { onTimeoutOption, timeoutOption } from '../common.descriptions';
+import { finishedRunOutput, timeoutMs } from './runOutput';
 import { readRun, waitForRun } from './wait';
 
 const properties: INodeProperties[] = [
@@ -40,9 +42,9 @@ export const description = updateDisplayOptions(
 
 /** Reads a run. Its errors are data here: the read itself succeeded. */
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
-	const id = checked(this, 'Run ID', this.getNodeParameter('runId', itemIndex), checkId, itemIndex);
+	const id = need(this.getNode(), 'Run ID', checkId(this.getNodeParameter('runId', itemIndex)), itemIndex);
 	if (!this.getNodeParameter('waitForCompletion', itemIndex, false)) {
-		return [{ json: await readRun(this, id, itemIndex) }];
+		return [{ json: (await readRun(this, id, itemIndex)).run }];
 	}
 	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
 
@@ -54,3 +56,5 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		timeoutSeconds: timeout / 1000,
 	});
 }
+
+export const toolOutput = compactRun;

@@ -9,16 +9,19 @@ import type { NodeApiError } from 'n8n-workflow';
 import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
 import { mappedInputs } from '../../helpers/fields';
-import { checkId, checkInputs } from '../../helpers/validate';
+import { compactRun } from '../../helpers/output.utils';
+import { checkId, checkInputs, need } from '../../helpers/validate';
 import type { ZapierResponse } from '../../transport/request';
 import { refusedPointers, runMayExist, zapierRequest } from '../../transport/request';
-import type { Picks } from '../pickers';
-import { actionLocator, actionTypeFilter, appLocator, authenticationLocator, readPicks } from '../pickers';
-import type { ExecutionShared } from '../shared';
-import { checked, finishedRunOutput, need, onTimeoutOption, timeoutMs, timeoutOption } from './common';
+import { actionLocator, actionTypeFilter, appLocator, authenticationLocator, onTimeoutOption, timeoutOption } from '../common.descriptions';
+import type { ExecutionShared } from '../operation';
+import type { Picks } from '../picks';
+import { readPicks } from '../picks';
+import { finishedRunOutput, timeoutMs } from './runOutput';
 import { waitForRun } from './wait';
 
-export const DEFAULT_CONCURRENCY = 10;
+const DEFAULT_CONCURRENCY = 10;
+const MAX_CONCURRENCY = 100;
 
 const properties: INodeProperties[] = [
 	appLocator,
@@ -103,7 +106,7 @@ const properties: INodeProperties[] = [
 				displayName: 'Runs in Flight',
 				name: 'concurrency',
 				type: 'number',
-				typeOptions: { minValue: 1, maxValue: 100 },
+				typeOptions: { minValue: 1, maxValue: MAX_CONCURRENCY },
 				default: DEFAULT_CONCURRENCY,
 				description:
 					"How many items' runs may be going at once. All of them share the credential's rate limit; output keeps the input order.",
@@ -118,15 +121,23 @@ export const description = updateDisplayOptions(
 	properties,
 );
 
-/** The inputs, from the mapped fields or the JSON; workflows from before the mapper have only JSON. */
+/** The inputs, from the mapped fields or the JSON. */
 function readInputs(ctx: IExecuteFunctions, itemIndex: number): IDataObject {
-	const mode = ctx.getNodeParameter('inputsMode', itemIndex, 'json') as string;
-	if (mode === 'json') {
-		return checked(ctx, 'Inputs', ctx.getNodeParameter('inputs', itemIndex, '{}'), checkInputs, itemIndex);
+	if (ctx.getNodeParameter('inputsMode', itemIndex, 'map') === 'json') {
+		return need(ctx.getNode(), 'Inputs', checkInputs(ctx.getNodeParameter('inputs', itemIndex, '{}')), itemIndex);
 	}
 	const mapped = ctx.getNodeParameter('inputFields', itemIndex, null) as ResourceMapperValue | null;
-	return need(ctx, 'Inputs', mappedInputs(mapped?.value, mapped?.schema), itemIndex);
+	return need(ctx.getNode(), 'Inputs', mappedInputs(mapped?.value, mapped?.schema), itemIndex);
 }
+
+/** Items run at once: Runs in Flight, read once for the node (a whole number from 1 to 100). */
+export function concurrency(ctx: IExecuteFunctions): number {
+	const value = Math.floor(Number(ctx.getNodeParameter('options.concurrency', 0, DEFAULT_CONCURRENCY)));
+	return Number.isFinite(value) && value >= 1 ? Math.min(value, MAX_CONCURRENCY) : DEFAULT_CONCURRENCY;
+}
+
+/** An agent gets the run, compact; the Output option's one item per result is for workflows. */
+export const toolOutput = compactRun;
 
 export async function execute(
 	this: IExecuteFunctions,
@@ -138,14 +149,13 @@ export async function execute(
 	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
 	const timeout = wait ? timeoutMs(this, options, itemIndex) : 0;
 
-	const id = await runOnce(this, itemIndex, shared, inputs);
-	const startedAt = Date.now();
+	const { id, pressure } = await runOnce(this, itemIndex, shared, inputs);
 	if (!wait) return [{ json: { id, status: 'waiting' } }];
 
-	const waited = await waitForRun(this, id, timeout, itemIndex, startedAt, shared.durations);
+	const waited = await waitForRun(this, id, timeout, itemIndex, { at: Date.now(), pressure }, shared.durations);
 	return finishedRunOutput(this, waited, itemIndex, {
 		onTimeout: options.onTimeout as string | undefined,
-		output: options.output as string | undefined,
+		output: shared.asTool ? 'run' : (options.output as string | undefined),
 		returnRunErrorsAsData: options.returnRunErrorsAsData as boolean | undefined,
 		timeoutSeconds: timeout / 1000,
 	});
@@ -158,9 +168,14 @@ type Creation = { response: ZapierResponse } | { error: NodeApiError | NodeOpera
  * An action picked by key whose ID Zapier refuses as stale (a 400 that proves nothing was created)
  * is looked up again and tried once more.
  */
-async function runOnce(ctx: IExecuteFunctions, itemIndex: number, shared: ExecutionShared, inputs: IDataObject): Promise<string> {
+async function runOnce(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	shared: ExecutionShared,
+	inputs: IDataObject,
+): Promise<{ id: string; pressure: number }> {
 	const earlier = shared.runs.get(itemIndex);
-	if (earlier && 'id' in earlier) return earlier.id;
+	if (earlier && 'id' in earlier) return { id: earlier.id, pressure: 0 };
 	if (earlier) throw mayExistError(ctx, itemIndex, earlier.mayExist);
 
 	const create = async (picks: Picks): Promise<Creation> =>
@@ -187,14 +202,14 @@ async function runOnce(ctx: IExecuteFunctions, itemIndex: number, shared: Execut
 	const id = checkId((created.response.body.data as IDataObject | undefined)?.id);
 	if (!id.ok) {
 		const mayExist = {
-			message: `Zapier accepted the run but returned no usable run ID [item ${itemIndex}]`,
+			message: 'Zapier accepted the run but returned no usable run ID',
 			description: `The run ID ${id.problem}. The run may exist in Zapier; it was not created again.`,
 		};
 		shared.runs.set(itemIndex, { mayExist });
 		throw mayExistError(ctx, itemIndex, mayExist);
 	}
 	shared.runs.set(itemIndex, { id: id.value });
-	return id.value;
+	return { id: id.value, pressure: created.response.pressure };
 }
 
 /** A creation that may have reached Zapier, reported again on every later try: it is never re-sent. */

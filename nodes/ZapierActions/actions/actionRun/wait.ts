@@ -1,15 +1,21 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
 
+import { RunError } from '../../helpers/errors';
 import type { ActionRun } from '../../helpers/runStatus';
 import { isFinished, normaliseRun } from '../../helpers/runStatus';
 import type { RunDurations } from '../../transport/poll';
 import { LEARNED_QUANTILE, lastLookAtMs, pollDelayMs } from '../../transport/poll';
-import { cancelSignal, connection, DeadlineReached, pause, zapierRequest } from '../../transport/request';
+import { cancelSignal, DeadlineReached, pause, zapierRequest } from '../../transport/request';
 
-export async function readRun(ctx: IExecuteFunctions, id: string, itemIndex: number, deadline?: number): Promise<ActionRun> {
+/** The run as Zapier has it now, and how busy the credential's request budget is after asking. */
+export async function readRun(
+	ctx: IExecuteFunctions,
+	id: string,
+	itemIndex: number,
+	deadline?: number,
+): Promise<{ run: ActionRun; pressure: number }> {
 	const response = await zapierRequest(ctx, { method: 'GET', path: ['v2', 'action-runs', id], kind: 'read', itemIndex, deadline });
-	return normaliseRun(id, response.status, response.body);
+	return { run: normaliseRun(id, response.status, response.body), pressure: response.pressure };
 }
 
 export interface WaitedRun {
@@ -30,19 +36,20 @@ export async function waitForRun(
 	id: string,
 	timeoutMs: number,
 	itemIndex: number,
-	startedAt = Date.now(),
+	started: { at: number; pressure: number } = { at: Date.now(), pressure: 0 },
 	durations?: RunDurations,
 ): Promise<WaitedRun> {
-	const { limiter } = await connection(ctx);
+	const startedAt = started.at;
 	const deadline = startedAt + timeoutMs;
 	let run: ActionRun = { id, status: 'waiting', results: [], errors: [] };
+	let pressure = started.pressure;
 	let lastPendingMs = 0;
 	for (let attempt = 0; ; attempt++) {
 		const elapsedMs = Date.now() - startedAt;
-		const underPressure = limiter.pressure(Date.now()) >= 0.5;
+		const underPressure = pressure >= 0.5;
 		await pause(ctx, pollDelayMs({ attempt, elapsedMs, timeoutMs, underPressure, learnedMs: durations?.quantile(LEARNED_QUANTILE) }));
 		const read = await readRun(ctx, id, itemIndex, deadline).then(
-			(latest) => ({ latest }),
+			(latest) => latest,
 			(error: Error) => ({ error }),
 		);
 		const durationMs = Date.now() - startedAt;
@@ -50,7 +57,7 @@ export async function waitForRun(
 			if (read.error instanceof DeadlineReached) return { run, timedOut: true, durationMs };
 			throw unreadable(ctx, id, itemIndex, read.error);
 		}
-		run = read.latest;
+		({ run, pressure } = read);
 		if (isFinished(run)) {
 			durations?.record(lastPendingMs, durationMs);
 			return { run, timedOut: false, durationMs };
@@ -63,11 +70,8 @@ export async function waitForRun(
 /** The run exists but could not be read: say so, with its ID, so that nothing is run again blindly. */
 function unreadable(ctx: IExecuteFunctions, id: string, itemIndex: number, error: Error): Error {
 	if (cancelSignal(ctx)?.aborted) return error;
-	const reason = error.message.replace(/ \[item \d+\]$/, '');
-	const failure = new NodeOperationError(ctx.getNode(), `Could not read the Zapier action run ${id}: ${reason} [item ${itemIndex}]`, {
+	return new RunError(ctx.getNode(), { id, status: 'unknown' }, `Could not read the Zapier action run ${id}: ${error.message}`, {
 		itemIndex,
 		description: 'The run was created and was not created again. Read it later with Action Run → Get and this Run ID.',
 	});
-	failure.context.run = { id, status: 'unknown' };
-	return failure;
 }

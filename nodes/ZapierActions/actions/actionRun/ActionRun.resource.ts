@@ -1,9 +1,10 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+import type { ResourceOperations } from '../operation';
 import * as get from './get.operation';
 import * as run from './run.operation';
 
-export { get, run };
+export const operations: ResourceOperations = { run, get };
 
 export const description: INodeProperties[] = [
 	{

@@ -1,8 +1,8 @@
 /** Zapier's discovery endpoints: apps, actions, connected accounts, input fields and their choices. */
 import type { IDataObject } from 'n8n-workflow';
 
-import { readAllPages, readPage } from '../transport/pages';
-import type { ZapierContext } from '../transport/request';
+import { readAllPages, readPage } from './pages';
+import type { ZapierContext } from './request';
 
 export const ACTION_TYPES = ['WRITE', 'SEARCH', 'READ', 'READ_BULK', 'SEARCH_AND_WRITE', 'SEARCH_OR_WRITE'] as const;
 

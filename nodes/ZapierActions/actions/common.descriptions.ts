@@ -1,0 +1,97 @@
+/** Parameters that several operations share: the pickers (app → action → account) and the wait options. */
+import type { INodeProperties } from 'n8n-workflow';
+
+import { actionTypeLabel } from '../helpers/locators';
+import { ACTION_TYPES } from '../transport/discovery';
+
+const idPattern = {
+	type: 'regex' as const,
+	properties: { regex: '^[^/\\\\?#%\\s]+$', errorMessage: 'An ID has no /, \\, ?, #, % or spaces' },
+};
+
+/** A "From list" / "By ID" picker whose list comes from one of the node's list-search methods. */
+function locator(
+	field: Pick<INodeProperties, 'displayName' | 'name' | 'description' | 'required'>,
+	searchListMethod: string,
+	placeholder: string,
+): INodeProperties {
+	return {
+		...field,
+		type: 'resourceLocator',
+		default: { mode: 'list', value: '' },
+		modes: [
+			{ displayName: 'From List', name: 'list', type: 'list', typeOptions: { searchListMethod, searchable: true } },
+			{ displayName: 'By ID', name: 'id', type: 'string', placeholder, validation: [idPattern] },
+		],
+	};
+}
+
+export const appLocator = locator(
+	{ displayName: 'App', name: 'app', description: 'The Zapier app whose actions and connected accounts to pick from' },
+	'searchApps',
+	'e.g. 5a1d0000-0000-4000-8000-000000000001',
+);
+
+export const actionTypeFilter: INodeProperties = {
+	displayName: 'Action Type',
+	name: 'actionType',
+	type: 'options',
+	default: '',
+	description: 'Which kind of actions to list',
+	options: [
+		{ name: 'Any', value: '' },
+		...ACTION_TYPES.map((type) => {
+			const label = actionTypeLabel(type);
+			return { name: label.charAt(0).toUpperCase() + label.slice(1), value: type };
+		}),
+	],
+};
+
+export const actionLocator = locator(
+	{
+		displayName: 'Action',
+		name: 'action',
+		required: true,
+		description:
+			'The action to run. Picked from the list, it is stored by its stable key and its current ID is looked up on every run; by ID, the ID is used as it is.',
+	},
+	'searchActions',
+	'e.g. example_core:Vn7xbE60',
+);
+
+export const authenticationLocator = locator(
+	{
+		displayName: 'Authentication',
+		name: 'authenticationId',
+		description: 'The connected account in Zapier the action runs with. Leave empty for actions that need no account.',
+	},
+	'searchAuthentications',
+	'e.g. example_QVaAreV1',
+);
+
+export const DEFAULT_TIMEOUT_SECONDS = 180;
+
+export const timeoutOption: INodeProperties = {
+	displayName: 'Timeout',
+	name: 'timeout',
+	type: 'number',
+	typeOptions: { minValue: 1 },
+	default: DEFAULT_TIMEOUT_SECONDS,
+	description: 'How many seconds to wait for the run to finish',
+};
+
+export const onTimeoutOption: INodeProperties = {
+	displayName: 'On Timeout',
+	name: 'onTimeout',
+	type: 'options',
+	options: [
+		{
+			name: 'Return the Run as Still Waiting',
+			value: 'returnWaiting',
+			description: 'Output the run with its ID and status, to read later with Get',
+		},
+		{ name: 'Fail', value: 'fail', description: 'Fail the item; the run is not created again' },
+	],
+	default: 'returnWaiting',
+	description: 'What to do with a run that is still going when the timeout passes',
+};
