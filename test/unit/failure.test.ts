@@ -2,8 +2,6 @@ import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 import type { INode } from 'n8n-workflow';
 
 import { describeFailure, describeZapierError, zapierErrors } from '../../nodes/ZapierActions/transport/failure';
-import type { Failure } from '../../nodes/ZapierActions/transport/retry';
-import { provesNothingDone } from '../../nodes/ZapierActions/transport/retry';
 
 const REQUEST_URL = 'https://api.zapier.com/v2/action-runs';
 const node = { name: 'Zapier Actions', type: 'zapierActions', typeVersion: 1, position: [0, 0], parameters: {} } as unknown as INode;
@@ -69,19 +67,5 @@ describe('a failed renewal of the OAuth2 token is told apart from the request fa
 		expect(describeFailure(new NodeApiError(node, down as never), REQUEST_URL)).toEqual({ kind: 'refresh', detail: 'the token endpoint answered HTTP 503', revoked: false });
 		const same = new AxiosError('Request failed', 'ERR_BAD_RESPONSE', { status: 503, headers: {}, data: {} }, { url: REQUEST_URL } as never);
 		expect(describeFailure(new NodeApiError(node, same as never), REQUEST_URL)).toMatchObject({ kind: 'http', status: 503 });
-	});
-});
-
-describe('what proves that Zapier did nothing', () => {
-	test.each<[string, Failure, boolean]>([
-		['a 400', { kind: 'http', status: 400, headers: {}, body: {} }, true],
-		['a 429', { kind: 'http', status: 429, headers: {}, body: {} }, true],
-		['a redirect', { kind: 'http', status: 307, headers: {}, body: {} }, false],
-		['a 503', { kind: 'http', status: 503, headers: {}, body: {} }, false],
-		['a refused connection', { kind: 'network', code: 'ECONNREFUSED', message: '', sent: false }, true],
-		['a reset connection', { kind: 'network', code: 'ECONNRESET', message: '', sent: true }, false],
-		['a failed token renewal', { kind: 'refresh', detail: '', revoked: true }, true],
-	])('%s: %p', (_name, failure, proves) => {
-		expect(provesNothingDone(failure)).toBe(proves);
 	});
 });

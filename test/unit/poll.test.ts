@@ -1,4 +1,4 @@
-import { baseDelayMs, lastLookAtMs, nextPollDelayMs } from '../../nodes/ZapierActions/transport/poll';
+import { baseDelayMs, lastLookAtMs, nextPollDelayMs, pollDelayMs, RunDurations } from '../../nodes/ZapierActions/transport/poll';
 
 const noJitter = () => 0;
 const fullJitter = () => 1;
@@ -34,4 +34,25 @@ test('a whole 180 s wait costs a bounded number of reads', () => {
 	}
 	expect(elapsed).toBe(179_000);
 	expect(reads).toBe(4 + 10 + 8 + 6 + 12);
+});
+
+describe('learned polling', () => {
+	test('needs three runs before it trusts what it learned', () => {
+		const durations = new RunDurations();
+		durations.record(0, 1_000);
+		durations.record(1_000, 2_000);
+		expect(durations.quantile(0.8)).toBeUndefined();
+		durations.record(2_000, 3_000);
+		expect(durations.quantile(0.5)).toBe(1_500);
+		expect(durations.quantile(0.9)).toBe(2_500);
+	});
+
+	test('without pressure the staged schedule rules; under pressure the first look waits for the learned time', () => {
+		const base = { attempt: 0, elapsedMs: 100, timeoutMs: 180_000, learnedMs: 2_000, random: () => 0 };
+		expect(pollDelayMs({ ...base, underPressure: false })).toBe(50);
+		expect(pollDelayMs({ ...base, underPressure: true })).toBe(1_900);
+		expect(pollDelayMs({ ...base, underPressure: true, elapsedMs: 3_000, attempt: 5 })).toBe(1_000);
+		expect(pollDelayMs({ ...base, underPressure: true, learnedMs: undefined })).toBe(1_000);
+		expect(pollDelayMs({ ...base, underPressure: true, learnedMs: 500_000, timeoutMs: 10_000 })).toBe(8_900);
+	});
 });

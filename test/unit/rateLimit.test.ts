@@ -1,6 +1,5 @@
 import { knownLimiters, limiterFor, RateLimiter } from '../../nodes/ZapierActions/transport/rateLimit';
 import { seeded } from '../seeded';
-import { pollDelayMs, RunDurations } from '../../nodes/ZapierActions/transport/poll';
 
 describe('the rate limiter', () => {
 	test('lets `limit` requests through at once, then one per freed place, with a margin of 2 % (at least 250 ms)', () => {
@@ -74,26 +73,5 @@ describe('the rate limiter', () => {
 		for (let i = 0; i < 500; i++) limiterFor(`credential-${i}`, 60, 60_000);
 		expect(knownLimiters()).toBeLessThanOrEqual(100);
 		expect(limiterFor('busy', 1, 60_000)).toBe(busy);
-	});
-});
-
-describe('learned polling', () => {
-	test('needs three runs before it trusts what it learned', () => {
-		const durations = new RunDurations();
-		durations.record(0, 1_000);
-		durations.record(1_000, 2_000);
-		expect(durations.quantile(0.8)).toBeUndefined();
-		durations.record(2_000, 3_000);
-		expect(durations.quantile(0.5)).toBe(1_500);
-		expect(durations.quantile(0.9)).toBe(2_500);
-	});
-
-	test('without pressure the staged schedule rules; under pressure the first look waits for the learned time', () => {
-		const base = { attempt: 0, elapsedMs: 100, timeoutMs: 180_000, learnedMs: 2_000, random: () => 0 };
-		expect(pollDelayMs({ ...base, underPressure: false })).toBe(50);
-		expect(pollDelayMs({ ...base, underPressure: true })).toBe(1_900);
-		expect(pollDelayMs({ ...base, underPressure: true, elapsedMs: 3_000, attempt: 5 })).toBe(1_000);
-		expect(pollDelayMs({ ...base, underPressure: true, learnedMs: undefined })).toBe(1_000);
-		expect(pollDelayMs({ ...base, underPressure: true, learnedMs: 500_000, timeoutMs: 10_000 })).toBe(8_900);
 	});
 });

@@ -1,5 +1,5 @@
 import type { Failure } from '../../nodes/ZapierActions/transport/retry';
-import { backoffMs, decideRetry, RETRY_LIMITS, rateLimitWaitMs } from '../../nodes/ZapierActions/transport/retry';
+import { backoffMs, decideRetry, provesNothingDone, RETRY_LIMITS, rateLimitWaitMs } from '../../nodes/ZapierActions/transport/retry';
 
 const NOW = Date.parse('2026-11-28T12:00:00Z');
 const http = (status: number, headers: Record<string, string> = {}): Failure => ({ kind: 'http', status, headers, body: {} });
@@ -77,4 +77,18 @@ describe('how long a 429 asks to wait', () => {
 test('backoff doubles up to its cap, with jitter of up to half', () => {
 	expect([1, 2, 3, 4, 5, 6].map((attempt) => backoffMs(attempt, () => 1))).toEqual([500, 1_000, 2_000, 4_000, 8_000, 8_000]);
 	expect(backoffMs(1, () => 0)).toBe(250);
+});
+
+describe('what proves that Zapier did nothing', () => {
+	test.each<[string, Failure, boolean]>([
+		['a 400', { kind: 'http', status: 400, headers: {}, body: {} }, true],
+		['a 429', { kind: 'http', status: 429, headers: {}, body: {} }, true],
+		['a redirect', { kind: 'http', status: 307, headers: {}, body: {} }, false],
+		['a 503', { kind: 'http', status: 503, headers: {}, body: {} }, false],
+		['a refused connection', { kind: 'network', code: 'ECONNREFUSED', message: '', sent: false }, true],
+		['a reset connection', { kind: 'network', code: 'ECONNRESET', message: '', sent: true }, false],
+		['a failed token renewal', { kind: 'refresh', detail: '', revoked: true }, true],
+	])('%s: %p', (_name, failure, proves) => {
+		expect(provesNothingDone(failure)).toBe(proves);
+	});
 });
