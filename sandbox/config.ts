@@ -1,0 +1,77 @@
+/** The sandbox's switches and their defaults, and the counters tests assert on. */
+export type PendingStatus = 'waiting' | 'queued' | 'running' | 'missing' | 'http202';
+export type ResultShape = 'array' | 'object' | 'empty';
+
+export interface RateLimitConfig {
+	limit: number;
+	windowMs: number;
+	cooldownMs: number;
+	retryAfter: 'seconds' | 'date' | 'none';
+	reset: 'epoch' | 'seconds' | 'none';
+}
+
+export interface SandboxConfig {
+	clientId: string;
+	clientSecret: string;
+	/** Lifetime of access tokens (Zapier: 10 hours). */
+	tokenTtlSeconds: number;
+	/** How long a run takes before it finishes. */
+	runDurationMs: number;
+	/** What an unfinished run says of itself. */
+	pendingStatus: PendingStatus;
+	resultShape: ResultShape;
+	/** When set, every run ends in error with this code. */
+	runErrorCode: string | null;
+	/** Added before every answer. */
+	latencyMs: number;
+	rateLimit: RateLimitConfig | null;
+	/** How long an action ID from `GET /v2/actions` keeps working. */
+	actionIdTtlMs: number;
+	/** Whether every lookup hands out new action IDs (Zapier's do change). */
+	rotateActionIds: boolean;
+	/** Whether an action ID that no lookup handed out may still run (free-form IDs). */
+	acceptUnknownActionIds: boolean;
+	/** Page sizes of the discovery lists. */
+	pageSize: number;
+	choicesPageSize: number;
+	/** Whether every page of a discovery list links to itself as the next page, forever. */
+	loopNextLinks: boolean;
+	/** When set, a refresh at the token endpoint answers this status and rotates nothing. */
+	tokenEndpointStatus: number | null;
+}
+
+export const DEFAULT_CONFIG: SandboxConfig = {
+	clientId: 'sandbox-client',
+	clientSecret: 'sandbox-secret',
+	tokenTtlSeconds: 36_000,
+	runDurationMs: 300,
+	pendingStatus: 'waiting',
+	resultShape: 'array',
+	runErrorCode: null,
+	latencyMs: 0,
+	rateLimit: null,
+	actionIdTtlMs: 10 * 60_000,
+	rotateActionIds: true,
+	acceptUnknownActionIds: true,
+	pageSize: 4,
+	choicesPageSize: 10,
+	loopNextLinks: false,
+	tokenEndpointStatus: null,
+};
+
+export interface Counters {
+	requests: Record<string, number>;
+	/** The latest API requests, oldest first: route, arrival time and the status answered. */
+	log: Array<{ route: string; at: number }>;
+	runsCreated: number;
+	rateLimited: number;
+	tokensIssued: number;
+	refreshes: number;
+}
+
+/** What the modules read of the sandbox that composes them; config and counters are replaced on reset, so read them each time. */
+export interface Host {
+	readonly config: SandboxConfig;
+	readonly counters: Counters;
+	readonly url: string;
+}

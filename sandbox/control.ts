@@ -1,0 +1,70 @@
+/** The `/__sandbox/*` routes, for switching the sandbox over HTTP; most answer with its state. */
+import type { Replies, Request, Route } from './http';
+import { match } from './http';
+import type { SandboxConfig } from './config';
+import type { Fault, FaultRoute } from './limits';
+import { FAULT_ROUTES, isFaultRoute } from './limits';
+import type { RunScript } from './runs';
+
+type ControlRequest = Request & { body: any };
+
+/** What the control routes switch: the sandbox, as far as they see it. */
+export interface Controlled {
+	state(): unknown;
+	reset(config?: Partial<SandboxConfig>): void;
+	configure(config: Partial<SandboxConfig>): void;
+	scriptRuns(...runs: RunScript[]): void;
+	injectFaults(method: 'POST' | 'GET', ...faults: Fault[]): void;
+	injectRouteFaults(route: FaultRoute, ...faults: Fault[]): void;
+	issueTokens(): unknown;
+	expireAccessTokens(): void;
+	revokeRefreshTokens(): void;
+}
+
+export class Control {
+	private readonly routes: Array<Route<ControlRequest>> = [
+		{ method: 'GET', pattern: '/__sandbox/state', name: 'GET /state', handler: this.thenState(() => {}) },
+		{ method: 'POST', pattern: '/__sandbox/reset', name: 'POST /reset', handler: this.thenState((body) => this.sandbox.reset(body)) },
+		{ method: 'POST', pattern: '/__sandbox/config', name: 'POST /config', handler: this.thenState((body) => this.sandbox.configure(body)) },
+		{ method: 'POST', pattern: '/__sandbox/script', name: 'POST /script', handler: this.thenState((body) => this.sandbox.scriptRuns(...(body.runs ?? []))) },
+		{ method: 'POST', pattern: '/__sandbox/faults', name: 'POST /faults', handler: (request) => this.faults(request) },
+		{ method: 'POST', pattern: '/__sandbox/tokens', name: 'POST /tokens', handler: ({ res }) => this.replies.json(res, 200, this.sandbox.issueTokens()) },
+		{ method: 'POST', pattern: '/__sandbox/expire-tokens', name: 'POST /expire-tokens', handler: this.thenState(() => this.sandbox.expireAccessTokens()) },
+		{
+			method: 'POST',
+			pattern: '/__sandbox/revoke-refresh-tokens',
+			name: 'POST /revoke-refresh-tokens',
+			handler: this.thenState(() => this.sandbox.revokeRefreshTokens()),
+		},
+	];
+
+	constructor(
+		private readonly sandbox: Controlled,
+		private readonly replies: Replies,
+	) {}
+
+	answer(request: Request): void {
+		const body = request.raw ? JSON.parse(request.raw) : {};
+		const found = match(this.routes, request.method, request.path);
+		if (!found) {
+			const route = `${request.method} ${request.path.slice('/__sandbox'.length) || '/'}`;
+			return this.replies.json(request.res, 404, { error: `No control route ${route}` });
+		}
+		void found.route.handler({ ...request, body }, found.params);
+	}
+
+	/** A handler that makes this change, then answers with the state. */
+	private thenState(change: (body: any) => void) {
+		return ({ res, body }: ControlRequest) => {
+			change(body);
+			this.replies.json(res, 200, this.sandbox.state());
+		};
+	}
+
+	private faults({ res, body }: ControlRequest): void {
+		if (body.route === undefined) this.sandbox.injectFaults(body.method === 'GET' ? 'GET' : 'POST', ...(body.faults ?? []));
+		else if (isFaultRoute(body.route)) this.sandbox.injectRouteFaults(body.route, ...(body.faults ?? []));
+		else return this.replies.json(res, 400, { error: `No route "${body.route}"; one of: ${FAULT_ROUTES.join(', ')}` });
+		this.replies.json(res, 200, this.sandbox.state());
+	}
+}

@@ -1,0 +1,164 @@
+/** What stands before every /v2 answer: the rate limit window, authentication, then the faults injected per route. */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+
+import type { Host } from './config';
+import type { Problem, Replies, Request, Route } from './http';
+import { apiError, sleep } from './http';
+
+/** What the next request to a route meets instead of (or before) a normal answer. */
+export interface Fault {
+	status?: number;
+	drop?: boolean;
+	delayMs?: number;
+	malformed?: boolean;
+	retryAfter?: string;
+	headers?: Record<string, string>;
+	detail?: string;
+	pointer?: string;
+	/** For POST: whether the run is created before the fault (default: only for drop, malformed and slowBodyMs). */
+	commit?: boolean;
+	/** Answers this redirect with a JSON `{}` body. */
+	redirect?: { status: number; location: string };
+	/** Answers exactly this JSON body, with `status` (default 200). */
+	body?: unknown;
+	/** Sends the headers, then the answer's body one byte every this many ms (no Content-Length). */
+	slowBodyMs?: number;
+}
+
+/** The routes faults can be injected on, named as the request counters name them. */
+export const FAULT_ROUTES = [
+	'POST /v2/action-runs',
+	'GET /v2/action-runs/:id',
+	'GET /v2/apps',
+	'GET /v2/actions',
+	'GET /v2/authentications',
+	'POST /v2/actions/:id/inputs',
+	'POST /v2/actions/:id/inputs/:input/choices',
+] as const;
+export type FaultRoute = (typeof FAULT_ROUTES)[number];
+
+/** The action-run routes, by the method `injectFaults` has always taken. */
+export const RUN_ROUTES = { POST: 'POST /v2/action-runs', GET: 'GET /v2/action-runs/:id' } as const;
+
+export const isFaultRoute = (route: string): route is FaultRoute => (FAULT_ROUTES as readonly string[]).includes(route);
+
+/** A /v2 route: its params come URI-decoded, and it may check the request before its fault is applied. */
+export interface ApiRoute extends Route {
+	name: FaultRoute;
+	/** Checked before the fault, answered (as a 400) after it. */
+	validate?: (request: Request) => Problem | undefined;
+	/** What a committing fault does first, when the request is valid. */
+	commit?: (request: Request) => void;
+}
+
+function noFaults(): Record<FaultRoute, Fault[]> {
+	return Object.fromEntries(FAULT_ROUTES.map((route) => [route, []])) as unknown as Record<FaultRoute, Fault[]>;
+}
+
+export class Limits {
+	private faults = noFaults();
+	private window = { startedAt: 0, count: 0, cooldownUntil: 0 };
+
+	constructor(
+		private readonly host: Host,
+		private readonly replies: Replies,
+		private readonly authenticate: (req: IncomingMessage, res: ServerResponse) => boolean,
+	) {}
+
+	reset(): void {
+		this.faults = noFaults();
+		this.window = { startedAt: 0, count: 0, cooldownUntil: 0 };
+	}
+
+	inject(route: string, faults: Fault[]): void {
+		if (!isFaultRoute(route)) throw new Error(`No route "${route}" to inject faults on; one of: ${FAULT_ROUTES.join(', ')}.`);
+		this.faults[route].push(...faults);
+	}
+
+	/** Per route; the action-run routes keep the keys POST and GET. */
+	pending(): { POST: number; GET: number } & Partial<Record<FaultRoute, number>> {
+		const pending: { POST: number; GET: number } & Partial<Record<FaultRoute, number>> = {
+			POST: this.faults[RUN_ROUTES.POST].length,
+			GET: this.faults[RUN_ROUTES.GET].length,
+		};
+		for (const route of FAULT_ROUTES) {
+			if (route !== RUN_ROUTES.POST && route !== RUN_ROUTES.GET) pending[route] = this.faults[route].length;
+		}
+		return pending;
+	}
+
+	/** The route behind the rate limit, then authentication, then its next fault, then its own checks. */
+	guard(route: ApiRoute): Route {
+		const { method, pattern, name } = route;
+		const handler = async (request: Request, params: string[]) => {
+			const { req, res } = request;
+			if (!this.admit(res) || !this.authenticate(req, res)) return;
+			const problem = route.validate?.(request);
+			const commit = () => {
+				if (!problem) route.commit?.(request);
+			};
+			if (await this.applyFault(name, res, commit)) return;
+			if (problem) return this.replies.json(res, 400, apiError(400, problem.code, problem.title, problem.detail, problem.pointer));
+			await route.handler(request, params.map(decodeURIComponent));
+		};
+		return { method, pattern, name, handler };
+	}
+
+	private admit(res: ServerResponse): boolean {
+		const limit = this.host.config.rateLimit;
+		if (!limit) return true;
+		const now = Date.now();
+		if (now >= this.window.startedAt + limit.windowMs) this.window = { ...this.window, startedAt: now, count: 0 };
+		const inCooldown = now < this.window.cooldownUntil;
+		if (!inCooldown && this.window.count < limit.limit) {
+			this.window.count++;
+			return true;
+		}
+		if (!inCooldown) this.window.cooldownUntil = now + limit.cooldownMs;
+		this.host.counters.rateLimited++;
+		const waitMs = this.window.cooldownUntil - now;
+		const headers: Record<string, string> = { 'X-RateLimit-Limit': String(limit.limit), 'X-RateLimit-Remaining': '0' };
+		if (limit.retryAfter === 'seconds') headers['Retry-After'] = String(Math.ceil(waitMs / 1000));
+		if (limit.retryAfter === 'date') headers['Retry-After'] = new Date(now + waitMs).toUTCString();
+		if (limit.reset === 'epoch') headers['X-RateLimit-Reset'] = String(Math.ceil((now + waitMs) / 1000));
+		if (limit.reset === 'seconds') headers['X-RateLimit-Reset'] = String(Math.ceil(waitMs / 1000));
+		this.replies.json(res, 429, apiError(429, 'throttled', 'Throttled', 'Request was throttled.'), headers);
+		return false;
+	}
+
+	/** Applies the next fault for this route; true when the request has been answered by it. */
+	private async applyFault(route: FaultRoute, res: ServerResponse, commit: () => void): Promise<boolean> {
+		const fault = this.faults[route].shift();
+		if (!fault) return false;
+		if (fault.delayMs) await sleep(fault.delayMs);
+		const commits = fault.commit ?? Boolean(fault.drop || fault.malformed || fault.slowBodyMs);
+		if (commits) commit();
+		if (fault.slowBodyMs) this.replies.slow(res, fault.slowBodyMs);
+		if (fault.drop) {
+			res.socket?.destroy();
+			return true;
+		}
+		if (fault.malformed) {
+			res.writeHead(200, { 'Content-Type': 'application/json' });
+			res.end('{"data": {"type": "run", "id": ');
+			return true;
+		}
+		const headers: Record<string, string> = { ...(fault.retryAfter ? { 'Retry-After': fault.retryAfter } : {}), ...fault.headers };
+		if (fault.redirect) {
+			this.replies.json(res, fault.redirect.status, {}, { ...headers, Location: fault.redirect.location });
+			return true;
+		}
+		if (fault.body !== undefined) {
+			this.replies.json(res, fault.status ?? 200, fault.body, headers);
+			return true;
+		}
+		if (fault.status) {
+			if (fault.status === 429) this.host.counters.rateLimited++;
+			const code = fault.status === 429 ? 'throttled' : fault.status >= 500 ? 'error' : 'invalid';
+			const detail = fault.detail ?? `Injected HTTP ${fault.status}.`;
+			this.replies.json(res, fault.status, apiError(fault.status, code, 'Injected', detail, fault.pointer), headers);
+			return true;
+		}
+		return false;
+	}
+}

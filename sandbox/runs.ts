@@ -1,0 +1,176 @@
+/** Zapier's action runs: created by `POST /v2/action-runs`, read until they finish, with scripted outcomes. */
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+
+import type { Host, ResultShape } from './config';
+import type { Discovery } from './discovery';
+import type { Problem, Replies, Request } from './http';
+import { apiError } from './http';
+import type { ApiRoute } from './limits';
+
+/** Overrides for one run, taken in the order runs are created. */
+export interface RunScript {
+	durationMs?: number;
+	errorCode?: string;
+	delay?: number;
+	resultShape?: ResultShape;
+	/** Ends with `status: success` but a non-empty `errors`. */
+	errorsWithSuccess?: boolean;
+	/** Raw outcome: when any is given, the finished run reads as exactly these (status defaults to success, the lists to []). */
+	status?: string;
+	results?: unknown;
+	errors?: unknown;
+}
+
+export interface Run {
+	id: string;
+	createdAt: number;
+	/** When a read first answered that the run had finished. */
+	seenFinishedAt?: number;
+	action: string;
+	actionKey?: string;
+	authentication: string | null;
+	inputs: Record<string, unknown>;
+	durationMs: number;
+	errorCode: string | null;
+	delay?: number;
+	resultShape: ResultShape;
+	errorsWithSuccess: boolean;
+	outcome?: { status: string; results: unknown; errors: unknown };
+}
+
+const ERROR_TITLES: Record<string, string> = {
+	user: 'Invalid input',
+	authentication: 'Authentication failed',
+	partner: 'The app returned an error',
+	system: 'Zapier system error',
+	throttled: 'Throttled by the app',
+	system_throttled: 'Throttled by Zapier',
+	hydration: 'Could not hydrate inputs',
+};
+
+export class Runs {
+	readonly routes: ApiRoute[] = [
+		{
+			method: 'POST',
+			pattern: '/v2/action-runs',
+			name: 'POST /v2/action-runs',
+			validate: ({ req, raw }) => validateRunRequest(req, raw) ?? this.discovery.checkActionId(JSON.parse(raw).data.action),
+			commit: (request) => void this.create(request),
+			handler: (request) => this.replies.json(request.res, 200, { data: { type: 'run', id: this.create(request).id } }),
+		},
+		{ method: 'GET', pattern: /^\/v2\/action-runs\/([^/]+)$/, name: 'GET /v2/action-runs/:id', handler: ({ res }, [id]) => this.read(id, res) },
+	];
+	readonly runs = new Map<string, Run>();
+	private script: RunScript[] = [];
+	/** The run each request has created: a committing fault may have made it before the answer. */
+	private created = new WeakMap<Request, Run>();
+
+	constructor(
+		private readonly host: Host,
+		private readonly replies: Replies,
+		private readonly discovery: Discovery,
+	) {}
+
+	get pendingScript(): number {
+		return this.script.length;
+	}
+
+	scriptRuns(runs: RunScript[]): void {
+		this.script.push(...runs);
+	}
+
+	reset(): void {
+		this.runs.clear();
+		this.script = [];
+	}
+
+	/** The request's run, created on first call. */
+	private create(request: Request): Run {
+		const existing = this.created.get(request);
+		if (existing) return existing;
+		const data = JSON.parse(request.raw).data as { action: string; authentication?: string | null; inputs: Record<string, unknown> };
+		const script = this.script.shift() ?? {};
+		const run: Run = {
+			id: randomUUID(),
+			createdAt: Date.now(),
+			action: data.action,
+			actionKey: this.discovery.actionKey(data.action),
+			authentication: data.authentication ?? null,
+			inputs: data.inputs,
+			durationMs: script.durationMs ?? this.host.config.runDurationMs,
+			errorCode: script.errorCode ?? (script.errorsWithSuccess ? 'partner' : this.host.config.runErrorCode),
+			delay: script.delay,
+			resultShape: script.resultShape ?? this.host.config.resultShape,
+			errorsWithSuccess: Boolean(script.errorsWithSuccess),
+		};
+		if (script.status !== undefined || script.results !== undefined || script.errors !== undefined) {
+			// Passed through as given, null included.
+			run.outcome = {
+				status: script.status ?? 'success',
+				results: script.results !== undefined ? script.results : [],
+				errors: script.errors !== undefined ? script.errors : [],
+			};
+		}
+		this.created.set(request, run);
+		this.runs.set(run.id, run);
+		this.host.counters.runsCreated++;
+		return run;
+	}
+
+	private read(id: string, res: ServerResponse): void {
+		const run = this.runs.get(id);
+		if (!run) return this.replies.json(res, 404, apiError(404, 'not_found', 'NotFound', 'Not found.'));
+		if (Date.now() - run.createdAt < run.durationMs) {
+			const pending = this.host.config.pendingStatus;
+			if (pending === 'http202') return this.replies.json(res, 202, { data: { type: 'run' } });
+			const data: Record<string, unknown> = { type: 'run', results: [], errors: [] };
+			if (pending !== 'missing') data.status = pending;
+			return this.replies.json(res, 200, { data });
+		}
+		run.seenFinishedAt ??= Date.now();
+		if (run.outcome) return this.replies.json(res, 200, { data: { type: 'run', ...run.outcome } });
+		if (run.errorCode) {
+			const error: Record<string, unknown> = {
+				code: run.errorCode,
+				title: ERROR_TITLES[run.errorCode] ?? 'Error',
+				detail: `The run failed with a ${run.errorCode} error.`,
+				meta: { source: 'SANDBOX' },
+			};
+			if (run.delay !== undefined) error.delay = run.delay;
+			const status = run.errorsWithSuccess ? 'success' : 'error';
+			return this.replies.json(res, 200, { data: { type: 'run', status, results: [], errors: [error] } });
+		}
+		const record = { id: `record_${run.id.slice(0, 8)}`, action: run.action, ...(run.actionKey ? { action_key: run.actionKey } : {}), ...run.inputs };
+		const results = run.resultShape === 'array' ? [record, { id: `record_${run.id.slice(0, 8)}_2`, action: run.action }] : run.resultShape === 'object' ? record : [];
+		this.replies.json(res, 200, { data: { type: 'run', status: 'success', results, errors: [] } });
+	}
+}
+
+/** The schema's rules for `POST /v2/action-runs`. */
+export function validateRunRequest(req: IncomingMessage, raw: string): Problem | undefined {
+	if (!req.headers['content-type']?.includes('application/json')) {
+		return { code: 'unsupported_media_type', title: 'UnsupportedMediaType', detail: 'Send JSON.' };
+	}
+	let body: unknown;
+	try {
+		body = JSON.parse(raw);
+	} catch {
+		return { code: 'parse_error', title: 'ParseError', detail: 'Malformed request.' };
+	}
+	const data = (body as { data?: unknown })?.data;
+	if (!data || typeof data !== 'object' || Array.isArray(data)) {
+		return { code: 'required', title: 'ValidationError', detail: 'This field is required.', pointer: '/data' };
+	}
+	const { action, authentication, inputs } = data as Record<string, unknown>;
+	if (typeof action !== 'string' || action === '') {
+		return { code: 'invalid', title: 'ValidationError', detail: 'A valid action ID is required.', pointer: '/data/action' };
+	}
+	if (authentication !== undefined && authentication !== null && typeof authentication !== 'string') {
+		return { code: 'invalid', title: 'ValidationError', detail: 'Must be a string or null.', pointer: '/data/authentication' };
+	}
+	if (!inputs || typeof inputs !== 'object' || Array.isArray(inputs)) {
+		return { code: 'invalid', title: 'ValidationError', detail: 'Expected a dictionary of items.', pointer: '/data/inputs' };
+	}
+	return undefined;
+}
