@@ -1,11 +1,23 @@
-/** n8n's own rules for community nodes, credentials and package.json. */
+/**
+ * Every TypeScript file is linted: TypeScript's recommended rules everywhere, n8n's own rules for the
+ * shipped code (community package.json, credentials, nodes), looser ones where tests and tools need them.
+ */
 module.exports = {
 	root: true,
-	env: { browser: true, es6: true, node: true },
+	env: { es2022: true, node: true },
 	parser: '@typescript-eslint/parser',
 	parserOptions: { sourceType: 'module', extraFileExtensions: ['.json'] },
-	ignorePatterns: ['.eslintrc.js', '**/*.js', '**/node_modules/**', '**/dist/**'],
+	ignorePatterns: ['**/*.js', '**/node_modules/**', '**/dist/**'],
 	overrides: [
+		{
+			files: ['**/*.ts'],
+			plugins: ['@typescript-eslint'],
+			extends: ['eslint:recommended', 'plugin:@typescript-eslint/recommended', 'prettier'],
+			rules: {
+				'@typescript-eslint/consistent-type-imports': 'error',
+				'@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+			},
+		},
 		{
 			files: ['package.json'],
 			plugins: ['eslint-plugin-n8n-nodes-base'],
@@ -25,6 +37,14 @@ module.exports = {
 			plugins: ['eslint-plugin-n8n-nodes-base'],
 			extends: ['plugin:n8n-nodes-base/nodes'],
 			parserOptions: { project: ['./tsconfig.json'] },
+		},
+		{
+			// Tests, the sandbox and the tools handle raw JSON and assert on what is known to be there.
+			files: ['test/**/*.ts', 'sandbox/**/*.ts', 'scripts/**/*.ts', 'bench/**/*.ts', 'harness/**/*.ts'],
+			rules: {
+				'@typescript-eslint/no-explicit-any': 'off',
+				'@typescript-eslint/no-non-null-assertion': 'off',
+			},
 		},
 	],
 };

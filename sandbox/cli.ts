@@ -16,7 +16,9 @@ async function main() {
 	console.log(`Zapier sandbox listening on ${url}`);
 	console.log(`  OAuth: client id "${sandbox.config.clientId}", secret "${sandbox.config.clientSecret}",`);
 	console.log(`         authorize ${url}/oauth/authorize, token ${url}/oauth/token/`);
-	console.log(`  Control: GET ${url}/__sandbox/state, POST ${url}/__sandbox/{config,reset,script,faults,tokens,expire-tokens,revoke-refresh-tokens}`);
+	console.log(
+		`  Control: GET ${url}/__sandbox/state, POST ${url}/__sandbox/{config,reset,script,faults,tokens,expire-tokens,revoke-refresh-tokens}`,
+	);
 	const stop = () => void sandbox.stop().then(() => process.exit(0));
 	process.on('SIGINT', stop);
 	process.on('SIGTERM', stop);

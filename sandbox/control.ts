@@ -26,10 +26,25 @@ export class Control {
 		{ method: 'GET', pattern: '/__sandbox/state', name: 'GET /state', handler: this.thenState(() => {}) },
 		{ method: 'POST', pattern: '/__sandbox/reset', name: 'POST /reset', handler: this.thenState((body) => this.sandbox.reset(body)) },
 		{ method: 'POST', pattern: '/__sandbox/config', name: 'POST /config', handler: this.thenState((body) => this.sandbox.configure(body)) },
-		{ method: 'POST', pattern: '/__sandbox/script', name: 'POST /script', handler: this.thenState((body) => this.sandbox.scriptRuns(...(body.runs ?? []))) },
+		{
+			method: 'POST',
+			pattern: '/__sandbox/script',
+			name: 'POST /script',
+			handler: this.thenState((body) => this.sandbox.scriptRuns(...(body.runs ?? []))),
+		},
 		{ method: 'POST', pattern: '/__sandbox/faults', name: 'POST /faults', handler: (request) => this.faults(request) },
-		{ method: 'POST', pattern: '/__sandbox/tokens', name: 'POST /tokens', handler: ({ res }) => this.replies.json(res, 200, this.sandbox.issueTokens()) },
-		{ method: 'POST', pattern: '/__sandbox/expire-tokens', name: 'POST /expire-tokens', handler: this.thenState(() => this.sandbox.expireAccessTokens()) },
+		{
+			method: 'POST',
+			pattern: '/__sandbox/tokens',
+			name: 'POST /tokens',
+			handler: ({ res }) => this.replies.json(res, 200, this.sandbox.issueTokens()),
+		},
+		{
+			method: 'POST',
+			pattern: '/__sandbox/expire-tokens',
+			name: 'POST /expire-tokens',
+			handler: this.thenState(() => this.sandbox.expireAccessTokens()),
+		},
 		{
 			method: 'POST',
 			pattern: '/__sandbox/revoke-refresh-tokens',

@@ -106,7 +106,12 @@ export class Discovery {
 			title: app.title,
 			description: app.description,
 			image: `${base}/static/${app.slug}.png`,
-			images: { url_16x16: `${base}/static/${app.slug}-16.png`, url_32x32: `${base}/static/${app.slug}-32.png`, url_64x64: `${base}/static/${app.slug}-64.png`, url_128x128: `${base}/static/${app.slug}-128.png` },
+			images: {
+				url_16x16: `${base}/static/${app.slug}-16.png`,
+				url_32x32: `${base}/static/${app.slug}-32.png`,
+				url_64x64: `${base}/static/${app.slug}-64.png`,
+				url_128x128: `${base}/static/${app.slug}-128.png`,
+			},
 			action_types: [...new Set(app.actions.map((a) => a.action_type))],
 			links: { connect_new_authentication: app.needsAccount ? `${base}/connect/${app.slug}` : null },
 		}));
@@ -135,7 +140,11 @@ export class Discovery {
 	private listAuthentications(url: URL, res: ServerResponse): void {
 		const app = this.appById(url.searchParams.get('app'));
 		if (!app) return this.replies.json(res, 400, apiError(400, 'invalid', 'ValidationError', 'Unknown app.', undefined, 'app'));
-		this.page(url, app.authentications.map((auth) => ({ ...auth, app: app.id })), res);
+		this.page(
+			url,
+			app.authentications.map((auth) => ({ ...auth, app: app.id })),
+			res,
+		);
 	}
 
 	/** The action behind a discovery call, or an answer saying why there is none. */
@@ -163,7 +172,14 @@ export class Discovery {
 		const page = Math.max(1, Number(url.searchParams.get('page') ?? 1));
 		const size = this.host.config.choicesPageSize;
 		const data = all.slice((page - 1) * size, page * size);
-		const next = page * size < all.length ? `${this.host.url}/v2/actions/${encodeURIComponent(id)}/inputs/${encodeURIComponent(fieldId)}/choices?page=${page + 1}` : null;
-		this.replies.json(res, 200, { links: { next: this.host.config.loopNextLinks ? this.selfLink(url) : next, prev: null }, meta: { page }, data });
+		const next =
+			page * size < all.length
+				? `${this.host.url}/v2/actions/${encodeURIComponent(id)}/inputs/${encodeURIComponent(fieldId)}/choices?page=${page + 1}`
+				: null;
+		this.replies.json(res, 200, {
+			links: { next: this.host.config.loopNextLinks ? this.selfLink(url) : next, prev: null },
+			meta: { page },
+			data,
+		});
 	}
 }

@@ -62,7 +62,11 @@ export class OAuth {
 		const auth = req.headers.authorization ?? '';
 		const token = this.accessTokens.get(auth.replace(/^Bearer\s+/i, ''));
 		if (!/^Bearer\s+/i.test(auth) || !token) {
-			this.replies.json(res, 401, apiError(401, 'not_authenticated', 'NotAuthenticated', 'Authentication credentials were not provided or are invalid.'));
+			this.replies.json(
+				res,
+				401,
+				apiError(401, 'not_authenticated', 'NotAuthenticated', 'Authentication credentials were not provided or are invalid.'),
+			);
 			return false;
 		}
 		if (token.expiresAt <= Date.now()) {
@@ -89,9 +93,7 @@ export class OAuth {
 
 	private token({ req, raw, res }: Request): void {
 		const { config, counters } = this.host;
-		const form = req.headers['content-type']?.includes('json')
-			? new URLSearchParams(JSON.parse(raw || '{}'))
-			: new URLSearchParams(raw);
+		const form = req.headers['content-type']?.includes('json') ? new URLSearchParams(JSON.parse(raw || '{}')) : new URLSearchParams(raw);
 		const down = config.tokenEndpointStatus;
 		if (down !== null && form.get('grant_type') === 'refresh_token') {
 			const error = down >= 500 ? 'server_error' : down === 429 ? 'temporarily_unavailable' : 'invalid_request';
@@ -107,7 +109,8 @@ export class OAuth {
 		const grant = form.get('grant_type');
 		if (grant === 'authorization_code') {
 			const code = form.get('code') ?? '';
-			if (!this.codes.delete(code)) return this.replies.json(res, 400, { error: 'invalid_grant', error_description: 'Unknown or used code.' });
+			if (!this.codes.delete(code))
+				return this.replies.json(res, 400, { error: 'invalid_grant', error_description: 'Unknown or used code.' });
 			return this.replies.json(res, 200, this.issue());
 		}
 		if (grant === 'refresh_token') {

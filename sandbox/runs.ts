@@ -59,7 +59,12 @@ export class Runs {
 			commit: (request) => void this.create(request),
 			handler: (request) => this.replies.json(request.res, 200, { data: { type: 'run', id: this.create(request).id } }),
 		},
-		{ method: 'GET', pattern: /^\/v2\/action-runs\/([^/]+)$/, name: 'GET /v2/action-runs/:id', handler: ({ res }, [id]) => this.read(id, res) },
+		{
+			method: 'GET',
+			pattern: /^\/v2\/action-runs\/([^/]+)$/,
+			name: 'GET /v2/action-runs/:id',
+			handler: ({ res }, [id]) => this.read(id, res),
+		},
 	];
 	readonly runs = new Map<string, Run>();
 	private script: RunScript[] = [];
@@ -141,8 +146,18 @@ export class Runs {
 			const status = run.errorsWithSuccess ? 'success' : 'error';
 			return this.replies.json(res, 200, { data: { type: 'run', status, results: [], errors: [error] } });
 		}
-		const record = { id: `record_${run.id.slice(0, 8)}`, action: run.action, ...(run.actionKey ? { action_key: run.actionKey } : {}), ...run.inputs };
-		const results = run.resultShape === 'array' ? [record, { id: `record_${run.id.slice(0, 8)}_2`, action: run.action }] : run.resultShape === 'object' ? record : [];
+		const record = {
+			id: `record_${run.id.slice(0, 8)}`,
+			action: run.action,
+			...(run.actionKey ? { action_key: run.actionKey } : {}),
+			...run.inputs,
+		};
+		const results =
+			run.resultShape === 'array'
+				? [record, { id: `record_${run.id.slice(0, 8)}_2`, action: run.action }]
+				: run.resultShape === 'object'
+					? record
+					: [];
 		this.replies.json(res, 200, { data: { type: 'run', status: 'success', results, errors: [] } });
 	}
 }

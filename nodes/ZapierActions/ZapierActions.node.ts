@@ -23,9 +23,10 @@ export class ZapierActions implements INodeType {
 		icon: { light: 'file:zapier.svg', dark: 'file:zapier.dark.svg' },
 		group: ['transform'],
 		version: 1,
-		subtitle: '={{ $parameter["resource"] === "actionRun" ? ($parameter["operation"] === "get" ? "Get action run" : "Run " + ($parameter["action"].cachedResultName || $parameter["action"].value || "an action")) : $parameter["operation"] + ": " + $parameter["resource"] }}',
+		subtitle:
+			'={{ $parameter["resource"] === "actionRun" ? ($parameter["operation"] === "get" ? "Get action run" : "Run " + ($parameter["action"].cachedResultName || $parameter["action"].value || "an action")) : $parameter["operation"] + ": " + $parameter["resource"] }}',
 		description:
-			'Run any Zapier action (send an email, post a message, add a row...) in thousands of apps through the Powered by Zapier API, and get its results. Pick the app, the action and the connected account, then fill the action\'s inputs.',
+			"Run any Zapier action (send an email, post a message, add a row...) in thousands of apps through the Powered by Zapier API, and get its results. Pick the app, the action and the connected account, then fill the action's inputs.",
 		defaults: { name: 'Zapier Actions' },
 		usableAsTool: true,
 		// 'main' rather than NodeConnectionTypes.Main, which n8n 1.x hosts before 1.8x lack.

@@ -17,7 +17,12 @@ export interface Picks {
  */
 export async function readPicks(ctx: IExecuteFunctions, itemIndex: number, resolver: ActionResolver, stale?: string): Promise<Picks> {
 	const node = ctx.getNode();
-	const authentication = need(node, 'Authentication', checkAuthentication(ctx.getNodeParameter('authenticationId', itemIndex, '')), itemIndex);
+	const authentication = need(
+		node,
+		'Authentication',
+		checkAuthentication(ctx.getNodeParameter('authenticationId', itemIndex, '')),
+		itemIndex,
+	);
 	const app = ctx.getNodeParameter('app', itemIndex, '', { extractValue: true }) as string;
 	const raw = ctx.getNodeParameter('action', itemIndex);
 	const lookup = async (appId: string, key: string, staleId?: string) => await resolver.idFor(appId, key, staleId);

@@ -49,7 +49,9 @@ export async function router(this: IExecuteFunctions, resources: Record<string, 
 }
 
 function nodeError(ctx: IExecuteFunctions, error: Error, itemIndex: number): NodeApiError | NodeOperationError {
-	return error instanceof NodeApiError || error instanceof NodeOperationError ? error : new NodeOperationError(ctx.getNode(), error, { itemIndex });
+	return error instanceof NodeApiError || error instanceof NodeOperationError
+		? error
+		: new NodeOperationError(ctx.getNode(), error, { itemIndex });
 }
 
 /** The node fails for one item: the runs made for the others are named, so that none is lost from view. */

@@ -73,10 +73,7 @@ export function toOptions(choices: IDataObject[]): INodePropertyOptions[] {
  * The inputs to send from a resource mapper's value: empty and info fields left out, JSON fields
  * parsed, required fields checked. Problems name the fields by their titles.
  */
-export function mappedInputs(
-	values: IDataObject | null | undefined,
-	schema: ResourceMapperField[] = [],
-): Checked<IDataObject> {
+export function mappedInputs(values: IDataObject | null | undefined, schema: ResourceMapperField[] = []): Checked<IDataObject> {
 	const inputs: IDataObject = {};
 	const byId = new Map(schema.map((field) => [field.id, field]));
 	for (const [id, value] of Object.entries(values ?? {})) {

@@ -31,14 +31,12 @@ export function hasFailed(run: ActionRun): boolean {
 
 const HINTS: Record<string, string> = {
 	user: 'Check the inputs sent to the action: the app refused them.',
-	authentication:
-		'The connected account no longer works: reconnect it in Zapier, or choose another authentication.',
+	authentication: 'The connected account no longer works: reconnect it in Zapier, or choose another authentication.',
 	partner: 'The app behind the action reported a problem; see the detail and meta.',
 	system: 'Zapier had an internal problem running the action; try again later.',
 	throttled: 'The app throttled this run: wait before running it again.',
 	system_throttled: 'Zapier throttled this run: slow down and try again later.',
-	hydration:
-		'Zapier could not load a file or reference from the inputs; check that any URLs in them are reachable.',
+	hydration: 'Zapier could not load a file or reference from the inputs; check that any URLs in them are reachable.',
 };
 
 export function hintFor(code: string, delaySeconds?: number): string {
@@ -81,7 +79,9 @@ function normaliseError(raw: unknown): RunError {
 export function normaliseRun(id: string, httpStatus: number, body: unknown): ActionRun {
 	const data = asObject(asObject(body).data);
 	const status = httpStatus === 202 || typeof data.status !== 'string' ? 'waiting' : data.status;
-	const errors = asList(data.errors).filter((error) => error !== '').map(normaliseError);
+	const errors = asList(data.errors)
+		.filter((error) => error !== '')
+		.map(normaliseError);
 	return { id, status, results: normaliseResults(data.results), errors };
 }
 

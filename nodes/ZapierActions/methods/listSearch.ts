@@ -21,11 +21,7 @@ function chosenApp(ctx: ILoadOptionsFunctions): string {
 }
 
 /** Apps matching the search, a page at a time (Zapier has thousands). */
-export async function searchApps(
-	this: ILoadOptionsFunctions,
-	filter?: string,
-	paginationToken?: string,
-): Promise<INodeListSearchResult> {
+export async function searchApps(this: ILoadOptionsFunctions, filter?: string, paginationToken?: string): Promise<INodeListSearchResult> {
 	const page = await readPage(this, { path: APPS_LIST, query: { query: filter } }, paginationToken);
 	const results = page.data.map((app): INodeListSearchItems => {
 		const images = (app.images ?? {}) as IDataObject;

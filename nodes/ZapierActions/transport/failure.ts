@@ -52,7 +52,10 @@ function refreshFailure(chain: ErrorLike[], requestUrl: string): { detail: strin
 		const url = error.config?.url;
 		if (typeof url === 'string' && url !== '' && url !== requestUrl) {
 			const status = error.response?.status;
-			return { detail: status ? `the token endpoint answered HTTP ${status}` : `${detail} (${error.code ?? 'network error'})`, revoked: false };
+			return {
+				detail: status ? `the token endpoint answered HTTP ${status}` : `${detail} (${error.code ?? 'network error'})`,
+				revoked: false,
+			};
 		}
 	}
 	return undefined;

@@ -114,7 +114,8 @@ function credentialSetting<T>(ctx: ZapierContext, field: string, result: Checked
 /** Where and how fast this credential may call Zapier. */
 export async function connection(ctx: ZapierContext): Promise<Connection> {
 	const credentials = await ctx.getCredentials(CREDENTIAL_TYPE);
-	const raw = typeof credentials.apiBaseUrl === 'string' && credentials.apiBaseUrl.trim() ? credentials.apiBaseUrl.trim() : DEFAULT_BASE_URL;
+	const raw =
+		typeof credentials.apiBaseUrl === 'string' && credentials.apiBaseUrl.trim() ? credentials.apiBaseUrl.trim() : DEFAULT_BASE_URL;
 	const base = credentialSetting(ctx, 'API Base URL', parseBaseUrl(raw));
 	const number = (name: keyof typeof CREDENTIAL_NUMBERS) =>
 		credentialSetting(ctx, CREDENTIAL_NUMBERS[name].field, checkBoundedNumber(credentials[name], CREDENTIAL_NUMBERS[name]));
@@ -255,7 +256,13 @@ function requestError(ctx: ZapierContext, request: ZapierRequest, failure: Failu
 		const redirect = `Zapier answered with a redirect (HTTP ${failure.status}${redirectTarget(failure, url)}), which this node never follows`;
 		const message = mayExist ? `Zapier may have created the run: ${redirect.replace(/^Zapier answered/, 'it answered')}` : redirect;
 		const description = `Zapier's API never redirects, and following one could send the token elsewhere: check the API base URL of the credential.${mayExist ? ` ${atMostOnce}` : ''}`;
-		return mark(new NodeApiError(node, { message, description, httpCode: String(failure.status) }, { message, description, httpCode: String(failure.status), itemIndex }));
+		return mark(
+			new NodeApiError(
+				node,
+				{ message, description, httpCode: String(failure.status) },
+				{ message, description, httpCode: String(failure.status), itemIndex },
+			),
+		);
 	}
 	if (failure.kind === 'http') {
 		const errors = zapierErrors(failure.body);

@@ -101,12 +101,8 @@ export function decideRetry(
 	}
 	if (attempt >= RETRY_LIMITS.maxReadAttempts) return { retry: false };
 	if (kind === 'create') {
-		return failure.kind === 'network' && !failure.sent
-			? { retry: true, delayMs: backoffMs(attempt, random) }
-			: { retry: false };
+		return failure.kind === 'network' && !failure.sent ? { retry: true, delayMs: backoffMs(attempt, random) } : { retry: false };
 	}
-	const transient =
-		failure.kind === 'network' ||
-		(failure.kind === 'http' && (failure.status >= 500 || failure.status === 408));
+	const transient = failure.kind === 'network' || (failure.kind === 'http' && (failure.status >= 500 || failure.status === 408));
 	return transient ? { retry: true, delayMs: backoffMs(attempt, random) } : { retry: false };
 }

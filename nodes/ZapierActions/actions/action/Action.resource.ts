@@ -15,7 +15,12 @@ export const description: INodeProperties[] = [
 		displayOptions: { show: { resource: ['action'] } },
 		options: [
 			{ name: 'List', value: 'list', description: "List an app's actions", action: 'List actions' },
-			{ name: 'Get Input Fields', value: 'getInputFields', description: "Get an action's input fields", action: 'Get input fields of an action' },
+			{
+				name: 'Get Input Fields',
+				value: 'getInputFields',
+				description: "Get an action's input fields",
+				action: 'Get input fields of an action',
+			},
 		],
 		default: 'list',
 	},

@@ -1,10 +1,4 @@
-import type {
-	IDataObject,
-	IExecuteFunctions,
-	INodeExecutionData,
-	INodeProperties,
-	ResourceMapperValue,
-} from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties, ResourceMapperValue } from 'n8n-workflow';
 import type { NodeApiError } from 'n8n-workflow';
 import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
@@ -72,8 +66,7 @@ const properties: INodeProperties[] = [
 		name: 'waitForCompletion',
 		type: 'boolean',
 		default: true,
-		description:
-			'Whether to wait for the run to finish and return its results. Otherwise the run ID is returned at once.',
+		description: 'Whether to wait for the run to finish and return its results. Otherwise the run ID is returned at once.',
 	},
 	{
 		displayName: 'Options',
@@ -116,10 +109,7 @@ const properties: INodeProperties[] = [
 	},
 ];
 
-export const description = updateDisplayOptions(
-	{ show: { resource: ['actionRun'], operation: ['run'] } },
-	properties,
-);
+export const description = updateDisplayOptions({ show: { resource: ['actionRun'], operation: ['run'] } }, properties);
 
 /** The inputs, from the mapped fields or the JSON. */
 function readInputs(ctx: IExecuteFunctions, itemIndex: number): IDataObject {
@@ -139,11 +129,7 @@ export function concurrency(ctx: IExecuteFunctions): number {
 /** An agent gets the run, compact; the Output option's one item per result is for workflows. */
 export const toolOutput = compactRun;
 
-export async function execute(
-	this: IExecuteFunctions,
-	itemIndex: number,
-	shared: ExecutionShared,
-): Promise<INodeExecutionData[]> {
+export async function execute(this: IExecuteFunctions, itemIndex: number, shared: ExecutionShared): Promise<INodeExecutionData[]> {
 	const inputs = readInputs(this, itemIndex);
 	const wait = this.getNodeParameter('waitForCompletion', itemIndex, true) as boolean;
 	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
@@ -213,7 +199,11 @@ async function runOnce(
 }
 
 /** A creation that may have reached Zapier, reported again on every later try: it is never re-sent. */
-function mayExistError(ctx: IExecuteFunctions, itemIndex: number, what: { message: string; description?: string | null }): NodeOperationError {
+function mayExistError(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	what: { message: string; description?: string | null },
+): NodeOperationError {
 	const error = new NodeOperationError(ctx.getNode(), what.message, { itemIndex, description: what.description ?? undefined });
 	error.context.runMayExist = true;
 	return error;

@@ -24,10 +24,15 @@ export function finishedRunOutput(
 	const item: IDataObject = { ...run, durationMs };
 	if (timedOut) {
 		if (options.onTimeout === 'fail') {
-			throw new RunError(ctx.getNode(), run, `The Zapier action run ${run.id} was still "${run.status}" after ${options.timeoutSeconds} s`, {
-				itemIndex,
-				description: 'It was not run again. Read it later with Action Run → Get and this Run ID.',
-			});
+			throw new RunError(
+				ctx.getNode(),
+				run,
+				`The Zapier action run ${run.id} was still "${run.status}" after ${options.timeoutSeconds} s`,
+				{
+					itemIndex,
+					description: 'It was not run again. Read it later with Action Run → Get and this Run ID.',
+				},
+			);
 		}
 		return [{ json: item }];
 	}
