@@ -2,7 +2,7 @@ import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { errorItem } from '../helpers/output.utils';
-import { cancelSignal } from '../transport/request';
+import { cancelSignal } from '../transport/timing';
 import type { ItemRuns } from './itemRuns';
 import { describeOtherRuns } from './itemRuns';
 import type { ResourceOperations } from './operation';

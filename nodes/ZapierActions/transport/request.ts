@@ -5,17 +5,18 @@ import type {
 	IHttpRequestOptions,
 	ILoadOptionsFunctions,
 	IN8nHttpFullResponse,
-	JsonObject,
 } from 'n8n-workflow';
-import { NodeApiError, NodeOperationError, sleep } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
 
 import type { Checked, NumberBounds } from '../helpers/validate';
 import { checkBoundedNumber, isJsonObject } from '../helpers/validate';
-import { describeFailure, describeZapierError, hintForStatus, zapierErrors } from './failure';
+import { describeFailure } from './failure';
 import type { RateLimiter } from './rateLimit';
 import { limiterFor } from './rateLimit';
+import { requestError, unsafeUrlError } from './requestErrors';
 import type { Failure, RequestKind } from './retry';
-import { decideRetry, provesNothingDone } from './retry';
+import { decideRetry } from './retry';
+import { cancelledError, cancelSignal, deadlineReached, pause, withinTime } from './timing';
 import type { Query } from './url';
 import { apiUrl, parseBaseUrl } from './url';
 
@@ -30,9 +31,6 @@ const CREDENTIAL_NUMBERS: Record<'rateLimit' | 'rateLimitWindowSeconds' | 'reque
 	/** A request without a complete answer by then is abandoned (and, for a read, tried again). */
 	requestTimeoutSeconds: { field: 'Request Timeout (Seconds)', min: 1, max: 3_600, fallback: 30 },
 };
-
-/** The longest a Node.js timer waits: a longer one fires at once. */
-const MAX_TIMER_MS = 2_147_483_647;
 
 export type ZapierContext = IExecuteFunctions | ILoadOptionsFunctions;
 
@@ -54,48 +52,6 @@ export interface ZapierResponse {
 	body: IDataObject;
 	/** How much of the credential's request budget is in use right after the answer (1: requests queue). */
 	pressure: number;
-}
-
-export function cancelSignal(ctx: ZapierContext): AbortSignal | undefined {
-	return 'getExecutionCancelSignal' in ctx && typeof ctx.getExecutionCancelSignal === 'function'
-		? ctx.getExecutionCancelSignal()
-		: undefined;
-}
-
-/**
- * Resolves after `ms`, or as soon as `stop` aborts. The timer is cleared then on hosts whose `sleep`
- * takes a signal (n8n 2.x); older ones leave it to run out.
- */
-async function sleepUnless(ms: number, stop: AbortSignal): Promise<void> {
-	if (stop.aborted) return;
-	const done = new AbortController();
-	const onStop = () => done.abort();
-	stop.addEventListener('abort', onStop, { once: true });
-	const stopped = new Promise<void>((resolve) => done.signal.addEventListener('abort', () => resolve(), { once: true }));
-	try {
-		await Promise.race([sleep(Math.min(ms, MAX_TIMER_MS), done.signal).catch(() => undefined), stopped]);
-	} finally {
-		stop.removeEventListener('abort', onStop);
-		done.abort();
-	}
-}
-
-/** Waits, or stops at once when the execution is cancelled. */
-export async function pause(ctx: ZapierContext, ms: number): Promise<void> {
-	const cancel = cancelSignal(ctx) ?? new AbortController().signal;
-	for (let left = ms; left > 0 && !cancel.aborted; left -= MAX_TIMER_MS) await sleepUnless(left, cancel);
-	if (cancel.aborted) throw cancelledError(ctx);
-}
-
-function cancelledError(ctx: ZapierContext): NodeOperationError {
-	return new NodeOperationError(ctx.getNode(), 'The execution was cancelled');
-}
-
-/** A wait's deadline came before the request could be sent or answered. */
-export class DeadlineReached extends NodeOperationError {}
-
-function deadlineReached(ctx: ZapierContext): DeadlineReached {
-	return new DeadlineReached(ctx.getNode(), 'The wait reached its timeout');
 }
 
 export interface Connection {
@@ -146,16 +102,6 @@ async function awaitSlot(ctx: ZapierContext, limiter: RateLimiter, deadline: num
 	}
 }
 
-/** The request's outcome, or undefined once `ms` have passed without a complete answer, body included. */
-async function withinTime<T>(request: Promise<T>, ms: number): Promise<T | undefined> {
-	const timer = new AbortController();
-	try {
-		return await Promise.race([request, sleepUnless(ms, timer.signal).then(() => undefined)]);
-	} finally {
-		timer.abort();
-	}
-}
-
 /**
  * The one place that talks to Zapier. Signs with the OAuth2 credential (n8n refreshes an expired
  * token and retries once), never follows a redirect, bounds each attempt by the credential's request
@@ -165,7 +111,7 @@ async function withinTime<T>(request: Promise<T>, ms: number): Promise<T | undef
 export async function zapierRequest(ctx: ZapierContext, request: ZapierRequest): Promise<ZapierResponse> {
 	const { base, limiter, timeoutMs } = await connection(ctx);
 	const url = apiUrl(base, request.path, request.query);
-	if (!url.ok) throw unsafeUrlError(ctx, request, url.problem);
+	if (!url.ok) throw unsafeUrlError(ctx.getNode(), request.itemIndex, url.problem);
 	const deadline = request.deadline ?? Infinity;
 	const options: IHttpRequestOptions = {
 		method: request.method,
@@ -195,7 +141,7 @@ export async function zapierRequest(ctx: ZapierContext, request: ZapierRequest):
 		const isRateLimit = failure.kind === 'http' && failure.status === 429;
 		if (isRateLimit) rateLimited++;
 		const decision = decideRetry(request.kind, failure, attempts, rateLimited, Date.now());
-		if (!decision.retry) throw requestError(ctx, request, failure, url.value);
+		if (!decision.retry) throw requestError(ctx.getNode(), { kind: request.kind, itemIndex: request.itemIndex, url: url.value }, failure);
 		// A 429 cools the whole credential down; the next slot comes after it.
 		if (isRateLimit) limiter.coolDown(Date.now() + decision.delayMs);
 		else if (Date.now() + decision.delayMs >= deadline) throw deadlineReached(ctx);
@@ -213,96 +159,4 @@ function readAnswer(
 	}
 	if (isJsonObject(response.body)) return { kind: 'ok', status: response.statusCode, body: response.body };
 	return { kind: 'network', code: 'MALFORMED_RESPONSE', message: 'Zapier answered with something that is not JSON', sent: true };
-}
-
-function unsafeUrlError(ctx: ZapierContext, request: ZapierRequest, problem: string): NodeOperationError {
-	return new NodeOperationError(ctx.getNode(), `Refused to build a Zapier URL: ${problem}`, {
-		itemIndex: request.itemIndex,
-		description: 'An ID or a link does not fit in a URL of the API. Nothing was sent to Zapier.',
-	});
-}
-
-/** Whether the error says that a run's creation may have reached Zapier, so that it is never sent again. */
-export function runMayExist(error: unknown): boolean {
-	return (error as NodeOperationError | undefined)?.context?.runMayExist === true;
-}
-
-/** The JSON pointers of what Zapier refused, when it answered 4xx. */
-export function refusedPointers(error: unknown): string[] {
-	const pointers = (error as NodeApiError | undefined)?.context?.refusedPointers;
-	return Array.isArray(pointers) ? (pointers as string[]) : [];
-}
-
-function redirectTarget(failure: Extract<Failure, { kind: 'http' }>, url: string): string {
-	try {
-		return ` to ${new URL(failure.headers.location ?? '', url).origin}`;
-	} catch {
-		return '';
-	}
-}
-
-function requestError(ctx: ZapierContext, request: ZapierRequest, failure: Failure, url: string): Error {
-	const node = ctx.getNode();
-	const itemIndex = request.itemIndex;
-	const mayExist = request.kind === 'create' && !provesNothingDone(failure);
-	const atMostOnce =
-		'It was not sent again, so that the action runs at most once: check the action history in Zapier before running this item again.';
-	const mark = (error: NodeApiError | NodeOperationError) => {
-		if (mayExist) error.context.runMayExist = true;
-		return error;
-	};
-
-	if (failure.kind === 'http' && failure.status >= 300 && failure.status < 400) {
-		const redirect = `Zapier answered with a redirect (HTTP ${failure.status}${redirectTarget(failure, url)}), which this node never follows`;
-		const message = mayExist ? `Zapier may have created the run: ${redirect.replace(/^Zapier answered/, 'it answered')}` : redirect;
-		const description = `Zapier's API never redirects, and following one could send the token elsewhere: check the API base URL of the credential.${mayExist ? ` ${atMostOnce}` : ''}`;
-		return mark(
-			new NodeApiError(
-				node,
-				{ message, description, httpCode: String(failure.status) },
-				{ message, description, httpCode: String(failure.status), itemIndex },
-			),
-		);
-	}
-	if (failure.kind === 'http') {
-		const errors = zapierErrors(failure.body);
-		const detail = errors.length ? errors.map(describeZapierError).join('; ') : `HTTP ${failure.status}`;
-		const message = mayExist
-			? `Zapier may have created the run: the request failed with HTTP ${failure.status} after reaching Zapier`
-			: `Zapier refused the request (HTTP ${failure.status}): ${detail}`;
-		const pointers = errors.map((error) => error.source?.pointer).filter((pointer): pointer is string => typeof pointer === 'string');
-		const description = mayExist
-			? `${detail}. ${atMostOnce}`
-			: pointers.includes('/data/action')
-				? "Zapier's action IDs change and expire. Pick the action from the list (it is stored by key and its current ID is looked up on every run), or look up its current ID."
-				: hintForStatus(failure.status);
-		const response: JsonObject = { message, description, httpCode: String(failure.status) };
-		const error = mark(new NodeApiError(node, response, { message, description, httpCode: String(failure.status), itemIndex }));
-		if (!mayExist) error.context.refusedPointers = pointers;
-		return error;
-	}
-	if (failure.kind === 'refresh') {
-		const message = failure.revoked
-			? 'The Zapier credential needs to be reconnected: Zapier refused to renew its access token'
-			: "Could not renew the Zapier credential's access token";
-		const next = failure.revoked
-			? 'Open the Zapier OAuth2 API credential and reconnect it.'
-			: 'Try again later; if it goes on, reconnect the Zapier OAuth2 API credential.';
-		return new NodeOperationError(node, message, {
-			itemIndex,
-			description: `${failure.detail.replace(/\.$/, '')}. Zapier did nothing with this request (it was refused for want of a valid token), so nothing was sent again. ${next}`,
-		});
-	}
-	if (failure.kind === 'network') {
-		// The code goes in the description: n8n replaces messages that name a Node.js error code.
-		const message = mayExist
-			? 'Zapier may have created the run: the connection failed after the request was sent'
-			: 'Could not reach Zapier';
-		const cause = `${failure.message} (${failure.code}).`;
-		const description = mayExist
-			? `${cause} ${atMostOnce}`
-			: `${cause} Check the API base URL of the credential and the network, then try again.`;
-		return mark(new NodeOperationError(node, message, { description, itemIndex }));
-	}
-	return cancelledError(ctx);
 }

@@ -5,7 +5,8 @@ import type { ActionRun } from '../../helpers/runStatus';
 import { isFinished, normaliseRun } from '../../helpers/runStatus';
 import type { RunDurations } from '../../transport/poll';
 import { LEARNED_QUANTILE, lastLookAtMs, pollDelayMs } from '../../transport/poll';
-import { cancelSignal, DeadlineReached, pause, zapierRequest } from '../../transport/request';
+import { zapierRequest } from '../../transport/request';
+import { cancelSignal, DeadlineReached, pause } from '../../transport/timing';
 
 /** The run as Zapier has it now, and how busy the credential's request budget is after asking. */
 export async function readRun(
