@@ -31,6 +31,8 @@ export interface Run {
 	actionKey?: string;
 	authentication: string | null;
 	inputs: Record<string, unknown>;
+	/** Where Zapier is asked to report the run when it ends. */
+	callbackUrl?: string;
 	durationMs: number;
 	errorCode: string | null;
 	delay?: number;
@@ -94,7 +96,12 @@ export class Runs {
 	private create(request: Request): Run {
 		const existing = this.created.get(request);
 		if (existing) return existing;
-		const data = JSON.parse(request.raw).data as { action: string; authentication?: string | null; inputs: Record<string, unknown> };
+		const data = JSON.parse(request.raw).data as {
+			action: string;
+			authentication?: string | null;
+			inputs: Record<string, unknown>;
+			callback_url?: string;
+		};
 		const script = this.script.shift() ?? {};
 		const run: Run = {
 			id: randomUUID(),
@@ -103,6 +110,7 @@ export class Runs {
 			actionKey: this.discovery.actionKey(data.action),
 			authentication: data.authentication ?? null,
 			inputs: data.inputs,
+			callbackUrl: data.callback_url,
 			durationMs: script.durationMs ?? this.host.config.runDurationMs,
 			errorCode: script.errorCode ?? (script.errorsWithSuccess ? 'partner' : this.host.config.runErrorCode),
 			delay: script.delay,
@@ -177,7 +185,7 @@ export function validateRunRequest(req: IncomingMessage, raw: string): Problem |
 	if (!data || typeof data !== 'object' || Array.isArray(data)) {
 		return { code: 'required', title: 'ValidationError', detail: 'This field is required.', pointer: '/data' };
 	}
-	const { action, authentication, inputs } = data as Record<string, unknown>;
+	const { action, authentication, inputs, callback_url: callbackUrl } = data as Record<string, unknown>;
 	if (typeof action !== 'string' || action === '') {
 		return { code: 'invalid', title: 'ValidationError', detail: 'A valid action ID is required.', pointer: '/data/action' };
 	}
@@ -186,6 +194,10 @@ export function validateRunRequest(req: IncomingMessage, raw: string): Problem |
 	}
 	if (!inputs || typeof inputs !== 'object' || Array.isArray(inputs)) {
 		return { code: 'invalid', title: 'ValidationError', detail: 'Expected a dictionary of items.', pointer: '/data/inputs' };
+	}
+	// Zapier also wants HTTPS and a public address; the sandbox takes loopback HTTP, so that callbacks are testable here.
+	if (callbackUrl !== undefined && (typeof callbackUrl !== 'string' || callbackUrl.length > 2_048 || !/^https?:\/\//.test(callbackUrl))) {
+		return { code: 'invalid', title: 'ValidationError', detail: 'Enter a valid URL.', pointer: '/data/callback_url' };
 	}
 	return undefined;
 }

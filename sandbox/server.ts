@@ -123,7 +123,7 @@ export class ZapierSandbox {
 		return {
 			config: this.config,
 			counters: this.counters,
-			runs: [...this.runs.values()].map((run) => ({ id: run.id, action: run.action, inputs: run.inputs })),
+			runs: [...this.runs.values()].map((run) => ({ id: run.id, action: run.action, inputs: run.inputs, callbackUrl: run.callbackUrl })),
 			pendingFaults: this.limits.pending(),
 			pendingScript: this.actionRuns.pendingScript,
 		};

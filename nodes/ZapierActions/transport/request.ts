@@ -83,6 +83,11 @@ export async function connection(ctx: ZapierContext): Promise<Connection> {
 	};
 }
 
+/** The credential's API base URL. */
+export async function apiBase(ctx: ZapierContext): Promise<URL> {
+	return (await connection(ctx)).base;
+}
+
 /**
  * Waits for the credential's next request slot; a cooldown that starts meanwhile is waited out too.
  * A slot that goes unused (cancelled, past the deadline, overtaken by a cooldown) is given back.

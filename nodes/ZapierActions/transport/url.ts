@@ -78,3 +78,45 @@ export function cursorQuery(cursor: string): Checked<URLSearchParams> {
 	if (!CURSOR.test(cursor)) return { ok: false, problem: `"${cursor}" is not a page token of this list` };
 	return { ok: true, value: new URLSearchParams(cursor) };
 }
+
+/** Whether the base URL is Zapier's own API (and not a proxy or a local sandbox that speaks it). */
+export function isZapierApi(base: URL): boolean {
+	return base.protocol === 'https:' && (base.hostname === 'zapier.com' || base.hostname.endsWith('.zapier.com'));
+}
+
+/** Zapier's limit on a callback URL's length. */
+const MAX_CALLBACK_URL_LENGTH = 2_048;
+
+/** Hosts Zapier refuses to call back: loopback, private, link-local and unspecified addresses. */
+function isPrivateHost(hostname: string): boolean {
+	const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
+	if (host === 'localhost' || host.endsWith('.localhost')) return true;
+	const ipv4 = /^(\d+)\.(\d+)\.\d+\.\d+$/.exec(host);
+	if (ipv4) {
+		const [a, b] = [Number(ipv4[1]), Number(ipv4[2])];
+		return a === 0 || a === 10 || a === 127 || (a === 169 && b === 254) || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168);
+	}
+	if (!host.includes(':')) return false;
+	return host === '::' || host === '::1' || /^f[cd]/.test(host) || /^fe[89ab]/.test(host) || host.startsWith('::ffff:');
+}
+
+/**
+ * A URL Zapier will call back when a run ends: at most 2,048 characters; for Zapier's own API also
+ * HTTPS and a public address, as Zapier refuses anything else (a proxy or a sandbox decides for itself).
+ */
+export function checkCallbackUrl(raw: string, strict: boolean): Checked<string> {
+	const text = raw.trim();
+	let url: URL;
+	try {
+		url = new URL(text);
+	} catch {
+		return { ok: false, problem: `"${text}" is not a URL` };
+	}
+	if (text.length > MAX_CALLBACK_URL_LENGTH) return { ok: false, problem: `is longer than Zapier's ${MAX_CALLBACK_URL_LENGTH} characters` };
+	if (url.protocol !== 'https:' && !(url.protocol === 'http:' && !strict))
+		return { ok: false, problem: `"${text}" must start with https://` };
+	if (strict && isPrivateHost(url.hostname)) {
+		return { ok: false, problem: `"${text}" points at a private or loopback address, which Zapier cannot call back` };
+	}
+	return { ok: true, value: url.href };
+}

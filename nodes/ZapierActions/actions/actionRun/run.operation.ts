@@ -4,9 +4,10 @@ import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
 import { mappedInputs } from '../../helpers/fields';
 import { compactRun } from '../../helpers/output.utils';
-import { checkId, checkInputs, need } from '../../helpers/validate';
+import { checkId, checkInputs, isEmpty, need } from '../../helpers/validate';
 import type { ZapierResponse } from '../../transport/request';
-import { zapierRequest } from '../../transport/request';
+import { apiBase, zapierRequest } from '../../transport/request';
+import { checkCallbackUrl, isZapierApi } from '../../transport/url';
 import { refusedPointers, runMayExist } from '../../transport/requestErrors';
 import { actionLocator, actionTypeFilter, appLocator, authenticationLocator, onTimeoutOption, timeoutOption } from '../common.descriptions';
 import type { ExecutionShared } from '../operation';
@@ -97,6 +98,15 @@ const properties: INodeProperties[] = [
 				displayOptions: { show: { '/waitForCompletion': [true] } },
 			},
 			{
+				displayName: 'Callback URL',
+				name: 'callbackUrl',
+				type: 'string',
+				default: '',
+				placeholder: 'https://your-n8n.example.com/webhook/zapier-runs',
+				description:
+					'Where Zapier POSTs the run when it ends (HTTPS, a public address). Without waiting, a run then costs one request: handle the finished runs in the workflow behind that URL.',
+			},
+			{
 				displayName: 'Runs in Flight',
 				name: 'concurrency',
 				type: 'number',
@@ -135,8 +145,9 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, shared
 	const wait = this.getNodeParameter('waitForCompletion', itemIndex, true) as boolean;
 	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
 	const timeout = wait ? timeoutMs(this, options, itemIndex) : 0;
+	const callbackUrl = await readCallbackUrl(this, options, itemIndex);
 
-	const { id, pressure } = await runOnce(this, itemIndex, shared, inputs);
+	const { id, pressure } = await runOnce(this, itemIndex, shared, { inputs, ...callbackUrl });
 	if (!wait) return [{ json: { id, status: 'waiting' } }];
 
 	const waited = await waitForRun(this, id, timeout, itemIndex, { at: Date.now(), pressure }, shared.durations);
@@ -148,7 +159,21 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, shared
 	});
 }
 
+/** The callback URL to send, checked as Zapier would check it when the credential talks to Zapier itself. */
+async function readCallbackUrl(ctx: IExecuteFunctions, options: IDataObject, itemIndex: number): Promise<{ callback_url?: string }> {
+	const raw = options.callbackUrl;
+	if (isEmpty(raw)) return {};
+	const strict = isZapierApi(await apiBase(ctx));
+	return { callback_url: need(ctx.getNode(), 'Callback URL', checkCallbackUrl(String(raw), strict), itemIndex) };
+}
+
 type Creation = { response: ZapierResponse } | { error: NodeApiError | NodeOperationError };
+
+/** What is sent to create a run besides the action and the account, which come from the pickers. */
+interface RunContent extends IDataObject {
+	inputs: IDataObject;
+	callback_url?: string;
+}
 
 /**
  * The item's run ID: of the run an earlier try of this node made in this execution, or of a new run.
@@ -159,7 +184,7 @@ async function runOnce(
 	ctx: IExecuteFunctions,
 	itemIndex: number,
 	shared: ExecutionShared,
-	inputs: IDataObject,
+	content: RunContent,
 ): Promise<{ id: string; pressure: number }> {
 	const earlier = shared.runs.get(itemIndex);
 	if (earlier && 'id' in earlier) return { id: earlier.id, pressure: 0 };
@@ -170,7 +195,7 @@ async function runOnce(
 			method: 'POST',
 			path: ['v2', 'action-runs'],
 			kind: 'create',
-			body: { data: { action: picks.action, authentication: picks.authentication, inputs } },
+			body: { data: { action: picks.action, authentication: picks.authentication, ...content } },
 			itemIndex,
 		}).then(
 			(response) => ({ response }),
