@@ -8,11 +8,11 @@ import { writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 
-import { ZapierSandbox } from '../sandbox/server';
-import type { Engine } from '../test/engine/fixtures';
-import { CREDENTIAL_ID, startEngine, workflow, ZAPIER_NODE } from '../test/engine/fixtures';
-import { outputOf, runWorkflow } from '../test/engine/harness';
-import { seeded } from '../test/seeded';
+import { outputOf, runWorkflow } from '../harness/engine';
+import { seeded } from '../harness/seeded';
+import type { Engine } from '../harness/workflows';
+import { CREDENTIAL_ID, startEngine, workflow, ZAPIER_NODE } from '../harness/workflows';
+import type { ZapierSandbox } from '../sandbox/server';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 200);
 const BULK = Number(process.env.BENCH_BULK ?? 10_000);
@@ -69,12 +69,20 @@ function rateLimited(engine: Engine, runDurations: number[]) {
 
 async function node(engine: Engine, runDurations: number[]): Promise<Figures> {
 	rateLimited(engine, runDurations);
-	engine.credentials.set(CREDENTIAL_ID, { ...engine.credentials.get(CREDENTIAL_ID), rateLimit: LIMIT, rateLimitWindowSeconds: WINDOW_MS / 1000 });
+	engine.credentials.set(CREDENTIAL_ID, {
+		...engine.credentials.get(CREDENTIAL_ID),
+		rateLimit: LIMIT,
+		rateLimitWindowSeconds: WINDOW_MS / 1000,
+	});
 	const items = runDurations.map((_, n) => ({ n }));
 	const startedAt = Date.now();
-	const result = await runWorkflow(workflow({ action: 'core:bench', inputs: '={{ $json }}', options: { concurrency: CONCURRENCY } }, { items }), engine);
+	const result = await runWorkflow(
+		workflow({ action: 'core:bench', inputs: '={{ $json }}', options: { concurrency: CONCURRENCY } }, { items }),
+		engine,
+	);
 	const output = outputOf(result, ZAPIER_NODE);
-	if (output.length !== items.length || output.some((item) => item.json.status !== 'success')) throw new Error('The node did not finish every run');
+	if (output.length !== items.length || output.some((item) => item.json.status !== 'success'))
+		throw new Error('The node did not finish every run');
 	return figures(engine.sandbox, startedAt, items.length);
 }
 
@@ -117,7 +125,10 @@ async function unpressured(engine: Engine): Promise<Array<{ durationS: number; l
 	}));
 }
 
-async function bulk(engine: Engine, wait: boolean): Promise<{ seconds: number; peakRssMb: number; peakHeapMb: number; runsCreated: number }> {
+async function bulk(
+	engine: Engine,
+	wait: boolean,
+): Promise<{ seconds: number; peakRssMb: number; peakHeapMb: number; runsCreated: number }> {
 	engine.sandbox.reset({ runDurationMs: 0 });
 	engine.credentials.set(CREDENTIAL_ID, { ...engine.credentials.get(CREDENTIAL_ID), rateLimit: 1_000_000, rateLimitWindowSeconds: 60 });
 	global.gc?.();
@@ -135,7 +146,12 @@ async function bulk(engine: Engine, wait: boolean): Promise<{ seconds: number; p
 	sample();
 	clearInterval(timer);
 	if (outputOf(result, ZAPIER_NODE).length !== BULK) throw new Error('Not every item came out');
-	return { seconds: (Date.now() - startedAt) / 1000, peakRssMb: peakRss / 2 ** 20, peakHeapMb: peakHeap / 2 ** 20, runsCreated: engine.sandbox.counters.runsCreated };
+	return {
+		seconds: (Date.now() - startedAt) / 1000,
+		peakRssMb: peakRss / 2 ** 20,
+		peakHeapMb: peakHeap / 2 ** 20,
+		runsCreated: engine.sandbox.counters.runsCreated,
+	};
 }
 
 const f = (n: number, digits = 2) => n.toFixed(digits);
@@ -185,7 +201,12 @@ longer, and the completion time is what counts.
 |---|---|---|
 ${lags.map((l) => `| ${f(l.durationS, 1)} | ${f(l.lagS)} | ${f(l.boundS)} |`).join('\n')}
 
-p95 lag: ${f(quantile(lags.map((l) => l.lagS), 0.95))} s; largest lag / bound: ${f(Math.max(...lags.map((l) => l.lagS / l.boundS)))}.
+p95 lag: ${f(
+		quantile(
+			lags.map((l) => l.lagS),
+			0.95,
+		),
+	)} s; largest lag / bound: ${f(Math.max(...lags.map((l) => l.lagS / l.boundS)))}.
 
 ## ${BULK} items
 | Work | Time (s) | Peak RSS (MiB) | Peak heap (MiB) | Runs created |

@@ -7,25 +7,27 @@ import type { ICredentialDataDecryptedObject, ICredentialType, INodeType } from 
 import example from '../examples/run-an-action.json';
 import { connectToSandbox } from '../sandbox/connect';
 import { ZapierSandbox } from '../sandbox/server';
-import type { WorkflowJson } from '../test/engine/harness';
-import { CredentialStore, errorOf, NodeTypes, outputOf, runWorkflow } from '../test/engine/harness';
+import type { WorkflowJson } from '../harness/engine';
+import { errorOf, NodeTypes, oauth2CredentialStore, outputOf, runWorkflow } from '../harness/engine';
 
-// The built package, as n8n loads it.
+// The built package, as n8n loads it: required at run time, as dist/ is not there to typecheck against.
+/* eslint-disable @typescript-eslint/no-require-imports */
 const { ZapierOAuth2Api } = require('../dist/credentials/ZapierOAuth2Api.credentials.js') as { ZapierOAuth2Api: new () => ICredentialType };
 const { ZapierActions } = require('../dist/nodes/ZapierActions/ZapierActions.node.js') as { ZapierActions: new () => INodeType };
+/* eslint-enable @typescript-eslint/no-require-imports */
 
 async function main() {
 	const sandbox = new ZapierSandbox({ runDurationMs: 1_500 });
 	const url = await sandbox.start();
 	console.log(`Zapier sandbox on ${url}`);
 
-	const credentials = new CredentialStore({
-		zapierOAuth2Api: new ZapierOAuth2Api(),
-		oAuth2Api: { name: 'oAuth2Api', displayName: 'OAuth2 API', properties: [] },
-	});
+	const credentials = oauth2CredentialStore({ zapierOAuth2Api: new ZapierOAuth2Api() });
 	const workflow = example as unknown as WorkflowJson;
 	const zapierNode = workflow.nodes.find((node) => node.type.endsWith('.zapierActions'))!;
-	credentials.set(zapierNode.credentials!.zapierOAuth2Api.id!, (await connectToSandbox(url, sandbox.config)) as ICredentialDataDecryptedObject);
+	credentials.set(
+		zapierNode.credentials!.zapierOAuth2Api.id!,
+		(await connectToSandbox(url, sandbox.config)) as ICredentialDataDecryptedObject,
+	);
 	const nodeTypes = new NodeTypes({ [zapierNode.type]: new ZapierActions() });
 
 	const action = zapierNode.parameters.action as { cachedResultName?: string; value?: string };

@@ -2,8 +2,8 @@
  * `npm run dev`: the local Zapier sandbox and a real n8n with this package, an owner account, the
  * example workflow and a Zapier credential already connected to the sandbox. Stops on Ctrl-C.
  */
-import { OWNER } from '../test/e2e/n8n';
-import { EXAMPLE_WORKFLOW_ID, startStack } from '../test/e2e/stack';
+import { OWNER } from '../harness/n8n';
+import { EXAMPLE_WORKFLOW_ID, startStack } from '../harness/stack';
 
 async function main() {
 	const port = Number(process.env.N8N_PORT ?? 5678);

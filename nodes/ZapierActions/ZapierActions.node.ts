@@ -24,7 +24,7 @@ export class ZapierActions implements INodeType {
 		group: ['transform'],
 		version: 1,
 		subtitle:
-			'={{ $parameter["resource"] === "actionRun" ? ($parameter["operation"] === "get" ? "Get action run" : "Run " + ($parameter["action"].cachedResultName || $parameter["action"].value || "an action")) : $parameter["operation"] + ": " + $parameter["resource"] }}',
+			'={{ $parameter["resource"] === "actionRun" ? ($parameter["operation"] === "get" ? "Get action run" : "Run " + ($parameter["action"].cachedResultName || $parameter["action"].value || $parameter["action"] || "an action")) : $parameter["operation"] + ": " + $parameter["resource"] }}',
 		description:
 			"Run any Zapier action (send an email, post a message, add a row...) in thousands of apps through the Powered by Zapier API, and get its results. Pick the app, the action and the connected account, then fill the action's inputs.",
 		defaults: { name: 'Zapier Actions' },

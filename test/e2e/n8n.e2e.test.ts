@@ -4,14 +4,14 @@
  */
 import { join } from 'node:path';
 
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright-core';
 
+import { ROOT } from '../../harness/n8n';
+import type { Stack } from '../../harness/stack';
+import { CREDENTIAL, EXAMPLE_WORKFLOW_ID, startStack } from '../../harness/stack';
 import { APPS } from '../../sandbox/catalog';
 import { CaptureServer } from '../capture';
 import { byTestId, launchBrowser, signIn } from './editor';
-import { ROOT } from './n8n';
-import type { Stack } from './stack';
-import { CREDENTIAL, EXAMPLE_WORKFLOW_ID, startStack } from './stack';
 import { e2eWorkflows } from './workflows';
 
 let stack: Stack;
@@ -46,7 +46,9 @@ test('a run that succeeds, waited on', async () => {
 test('a run started without waiting, then read with Get', async () => {
 	sandbox.configure({ runDurationMs: 1_000 });
 	const response = await call('e2e-run-then-get', { action: 'core:x', inputs: { a: 1 } });
-	expect(response.body).toEqual([expect.objectContaining({ status: 'success', results: [expect.objectContaining({ a: 1 }), expect.anything()] })]);
+	expect(response.body).toEqual([
+		expect.objectContaining({ status: 'success', results: [expect.objectContaining({ a: 1 }), expect.anything()] }),
+	]);
 	expect(sandbox.counters.runsCreated).toBe(1);
 });
 
@@ -131,15 +133,40 @@ test('a redirect never takes the token to another origin', async () => {
 
 describe("n8n's editor in a real browser", () => {
 	let browser: Browser;
+	let session: BrowserContextOptions['storageState'];
+	let context: BrowserContext;
 	let page: Page;
-	const screenshot = async (name: string) => await page.screenshot({ path: join(ROOT, 'docs', name) });
 
 	beforeAll(async () => {
 		browser = await launchBrowser();
-		page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-		await signIn(page, n8n.url);
+		// Signed in once: each test opens its own page in a fresh context with that session.
+		const signing = await browser.newContext();
+		await signIn(await signing.newPage(), n8n.url);
+		session = await signing.storageState();
+		await signing.close();
 	});
 	afterAll(async () => await browser?.close());
+
+	beforeEach(async () => {
+		context = await browser.newContext({ viewport: { width: 1440, height: 900 }, storageState: session });
+		page = await context.newPage();
+	});
+	afterEach(async () => await context?.close());
+
+	// The screenshots in docs/ are refreshed by `npm run screenshots` only; other runs take them and drop them.
+	const screenshot = async (name: string) =>
+		await page.screenshot(process.env.SCREENSHOTS === '1' ? { path: join(ROOT, 'docs', name) } : {});
+
+	const canvasNode = () => page.locator('[data-test-id="canvas-node"][data-node-name="Zapier Actions"]');
+	const openWorkflow = async () => {
+		await page.goto(`${n8n.url}/workflow/${EXAMPLE_WORKFLOW_ID}`);
+		await canvasNode().waitFor({ timeout: 60_000 });
+	};
+	const openNode = async () => {
+		await openWorkflow();
+		await canvasNode().dblclick();
+		await byTestId(page, 'ndv').waitFor();
+	};
 
 	const rlInput = (name: string) => page.locator(`[data-test-id="resource-locator-${name}"] [data-test-id="rlc-input"]`);
 	const rlValue = async (name: string) =>
@@ -156,16 +183,13 @@ describe("n8n's editor in a real browser", () => {
 	};
 
 	test('opens the example workflow with the node on the canvas', async () => {
-		await page.goto(`${n8n.url}/workflow/${EXAMPLE_WORKFLOW_ID}`);
-		const node = page.locator('[data-test-id="canvas-node"][data-node-name="Zapier Actions"]');
-		await node.waitFor({ timeout: 60_000 });
-		await expect(node.textContent()).resolves.toContain('Run send_email');
+		await openWorkflow();
+		await expect(canvasNode().textContent()).resolves.toContain('Run send_email');
 		await screenshot('editor-canvas.png');
 	});
 
 	test("renders the node's parameters: credential, picked app, action and account, and the mapped fields", async () => {
-		await page.locator('[data-test-id="canvas-node"][data-node-name="Zapier Actions"]').dblclick();
-		await byTestId(page, 'ndv').waitFor();
+		await openNode();
 		await expect(byTestId(page, 'node-credentials-select').locator('input').inputValue()).resolves.toBe(CREDENTIAL.name);
 		await expect(rlValue('app')).resolves.toBe('Mailer');
 		await expect(rlValue('action')).resolves.toBe('Send Email (write)');
@@ -177,6 +201,7 @@ describe("n8n's editor in a real browser", () => {
 	});
 
 	test('fills the app, action and account lists from Zapier', async () => {
+		await openNode();
 		expect(await openList('app', APPS.length)).toEqual(APPS.map((app) => app.title));
 		await screenshot('editor-app-list.png');
 		await closeList();
@@ -193,9 +218,11 @@ describe("n8n's editor in a real browser", () => {
 	});
 
 	test('runs the node from the editor and shows the run', async () => {
+		await openNode();
 		await byTestId(page, 'node-execute-button').click();
 		const output = byTestId(page, 'output-panel');
 		await output.getByText('success', { exact: true }).waitFor({ timeout: 60_000 });
+		expect(sandbox.counters.runsCreated).toBe(1);
 		const [run] = sandbox.runs.values();
 		await expect(output.textContent()).resolves.toContain(run.id);
 		await expect(output.textContent()).resolves.toContain('me@example.com');
@@ -204,7 +231,7 @@ describe("n8n's editor in a real browser", () => {
 	});
 
 	test('runs the whole workflow from the canvas', async () => {
-		await byTestId(page, 'ndv-close-button').click();
+		await openWorkflow();
 		await byTestId(page, 'execute-workflow-button').click();
 		await page.getByText('Workflow executed successfully').waitFor({ timeout: 60_000 });
 		expect(sandbox.counters.runsCreated).toBe(1);

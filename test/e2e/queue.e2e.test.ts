@@ -5,9 +5,9 @@
 import type { ChildProcess } from 'node:child_process';
 import { execFileSync, spawn } from 'node:child_process';
 
-import { freePort, stopProcess } from './n8n';
-import type { Stack } from './stack';
-import { startStack } from './stack';
+import { freePort, stopProcess } from '../../harness/n8n';
+import type { Stack } from '../../harness/stack';
+import { startStack } from '../../harness/stack';
 import { e2eWorkflows } from './workflows';
 
 let redis: ChildProcess;
@@ -21,7 +21,12 @@ beforeAll(async () => {
 	stack = await startStack({
 		workflows: e2eWorkflows,
 		workers: 2,
-		env: { EXECUTIONS_MODE: 'queue', QUEUE_BULL_REDIS_HOST: '127.0.0.1', QUEUE_BULL_REDIS_PORT: String(port), OFFLOAD_MANUAL_EXECUTIONS_TO_WORKERS: 'true' },
+		env: {
+			EXECUTIONS_MODE: 'queue',
+			QUEUE_BULL_REDIS_HOST: '127.0.0.1',
+			QUEUE_BULL_REDIS_PORT: String(port),
+			OFFLOAD_MANUAL_EXECUTIONS_TO_WORKERS: 'true',
+		},
 	});
 }, 900_000);
 
@@ -44,7 +49,9 @@ test('several workflows at once, executed by the workers: all succeed, no run tw
 
 	singles.forEach((response, i) => {
 		expect(response.status).toBe(200);
-		expect(response.body).toEqual([expect.objectContaining({ status: 'success', results: [expect.objectContaining({ marker: `single-${i}` }), expect.anything()] })]);
+		expect(response.body).toEqual([
+			expect.objectContaining({ status: 'success', results: [expect.objectContaining({ marker: `single-${i}` }), expect.anything()] }),
+		]);
 	});
 	tens.forEach((response, b) => {
 		expect(response.status).toBe(200);

@@ -1,8 +1,7 @@
 /** The workflows the end-to-end suite imports into n8n: each starts at a webhook and answers with its last node's items. */
-import type { WorkflowImport } from './n8n';
-import { NODE_TYPE } from './n8n';
-import { CREDENTIAL } from './stack';
-
+import type { WorkflowImport } from '../../harness/n8n';
+import { NODE_TYPE } from '../../harness/n8n';
+import { CREDENTIAL } from '../../harness/stack';
 
 type Node = Record<string, unknown> & { name: string };
 
@@ -55,7 +54,13 @@ export const e2eWorkflows: WorkflowImport[] = [
 	chain('e2eRunAndWait00', 'E2E: run and wait', [webhook('e2e-run'), zapier('Run', runFromBody)]),
 	chain('e2eRunThenGet000', 'E2E: run without waiting, then get', [
 		webhook('e2e-run-then-get'),
-		zapier('Run', { operation: 'run', action: '={{ $json.body.action }}', inputsMode: 'json', inputs: '={{ $json.body.inputs }}', waitForCompletion: false }),
+		zapier('Run', {
+			operation: 'run',
+			action: '={{ $json.body.action }}',
+			inputsMode: 'json',
+			inputs: '={{ $json.body.inputs }}',
+			waitForCompletion: false,
+		}),
 		zapier('Get', { operation: 'get', runId: '={{ $json.id }}', waitForCompletion: true, options: { timeout: 30 } }),
 	]),
 	chain('e2eContinueOnF0', 'E2E: run with Continue On Fail', [

@@ -1,25 +1,16 @@
 /** Workflows built by picking from lists: fresh action IDs, mapped inputs, discovery operations, tool output. */
 import type { IDataObject } from 'n8n-workflow';
 
+import { errorOf, NodeTypes, outputOf, runWorkflow } from '../../harness/engine';
+import { NODE_TYPE, workflow, ZAPIER_NODE } from '../../harness/workflows';
 import { ZapierActions } from '../../nodes/ZapierActions/ZapierActions.node';
 import { APPS } from '../../sandbox/catalog';
-import type { Engine } from './fixtures';
-import { NODE_TYPE, startEngine, workflow, ZAPIER_NODE } from './fixtures';
-import { errorOf, loadOptionsContext, NodeTypes, outputOf, runWorkflow } from './harness';
+import { rl, useEngine } from './setup';
 
 const [MAILER, CHAT] = APPS;
 
-let engine: Engine;
-beforeAll(async () => {
-	engine = await startEngine();
-});
-afterAll(async () => await engine.sandbox.stop());
-beforeEach(() => engine.sandbox.reset({ runDurationMs: 50, pageSize: 2 }));
-
-const rl = (value: string, mode = 'list') => ({ __rl: true, mode, value });
-const requests = (route: string) => engine.sandbox.counters.requests[route] ?? 0;
-const run = async (parameters: IDataObject, options?: Parameters<typeof workflow>[1]) =>
-	await runWorkflow(workflow(parameters, options), engine);
+const engine = useEngine({ sandbox: { runDurationMs: 50, pageSize: 2 } });
+const { requests, run } = engine;
 const picked = { app: rl(MAILER.id), action: rl('send_email'), authenticationId: rl('auth_mailer_work') };
 
 describe('an action picked from the list', () => {
@@ -31,7 +22,10 @@ describe('an action picked from the list', () => {
 		const runs = [...engine.sandbox.runs.values()];
 		expect(runs.map((r) => r.action)).toEqual(Array(3).fill(expect.stringMatching(/^mailer_core:[0-9a-f]{8}$/)));
 		expect(requests('GET /v2/actions')).toBe(2);
-		expect(outputOf(result, ZAPIER_NODE)[0].json.results).toEqual([expect.objectContaining({ action_key: 'send_email', n: 1 }), expect.anything()]);
+		expect(outputOf(result, ZAPIER_NODE)[0].json.results).toEqual([
+			expect.objectContaining({ action_key: 'send_email', n: 1 }),
+			expect.anything(),
+		]);
 	});
 
 	test('still runs after the IDs it saw rotated and expired', async () => {
@@ -51,9 +45,13 @@ describe('an action picked from the list', () => {
 		await new Promise((r) => setTimeout(r, 150));
 		const result = await run({ action: rl(staleId, 'id'), inputsMode: 'json', inputs: '{}' });
 		const error = errorOf(result)!;
-		expect(error.message).toBe(`Zapier refused the request (HTTP 400): The action ID "${staleId}" has expired. Look the action up again. (at /data/action)`);
+		expect(error.message).toBe(
+			`Zapier refused the request (HTTP 400): The action ID "${staleId}" has expired. Look the action up again. (at /data/action)`,
+		);
 		expect(error.context?.itemIndex).toBe(0);
-		expect(error.description).toMatch(/^Zapier's action IDs change and expire\. Pick the action from the list/);
+		expect(error.description).toBe(
+			"Zapier's action IDs change and expire. Pick the action from the list (it is stored by key and its current ID is looked up on every run), or look up its current ID.",
+		);
 	});
 
 	test('a key the app no longer offers fails before anything runs', async () => {
@@ -68,7 +66,7 @@ describe('an action picked from the list', () => {
 
 describe('mapped inputs', () => {
 	const schemaFor = async (parameters: IDataObject) => {
-		const ctx = loadOptionsContext(workflow({ inputsMode: 'map', ...parameters }), ZAPIER_NODE, engine);
+		const ctx = engine.context({ inputsMode: 'map', ...parameters });
 		return (await new ZapierActions().methods.resourceMapping.getInputFields.call(ctx)).fields;
 	};
 
@@ -163,7 +161,13 @@ describe('discovery operations page through everything', () => {
 	});
 
 	test('Action → Get Input Fields, with the values so far', async () => {
-		const result = await run({ resource: 'action', operation: 'getInputFields', app: rl(CHAT.id), action: rl('post_message'), inputs: '{"channel": "C_GENERAL"}' });
+		const result = await run({
+			resource: 'action',
+			operation: 'getInputFields',
+			app: rl(CHAT.id),
+			action: rl('post_message'),
+			inputs: '{"channel": "C_GENERAL"}',
+		});
 		expect(outputOf(result, ZAPIER_NODE).map((item) => item.json.id)).toEqual(['channel', 'text', 'thread']);
 	});
 });
@@ -173,7 +177,7 @@ test('as an AI tool, the output is the results, not the envelope', async () => {
 	const nodeTypes = new NodeTypes({ [NODE_TYPE]: new ZapierActions(), [toolType]: new ZapierActions() });
 	const json = workflow({ action: 'core:x', inputs: '{"q": 1}' });
 	json.nodes[1].type = toolType;
-	const result = await runWorkflow(json, { ...engine, nodeTypes });
+	const result = await runWorkflow(json, { credentials: engine.credentials, nodeTypes });
 	expect(outputOf(result, ZAPIER_NODE)[0].json).toEqual({
 		status: 'success',
 		results: [expect.objectContaining({ q: 1 }), expect.anything()],

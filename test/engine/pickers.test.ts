@@ -1,28 +1,17 @@
 /** The editor's lists and field mapping, asked through n8n-core's LoadOptionsContext against the sandbox. */
-import type { IDataObject, ILoadOptionsFunctions, INodeListSearchResult } from 'n8n-workflow';
+import type { IDataObject, INodeListSearchResult } from 'n8n-workflow';
 
 import { ZapierActions } from '../../nodes/ZapierActions/ZapierActions.node';
 import { APPS, PRIORITIES } from '../../sandbox/catalog';
-import type { Engine } from './fixtures';
-import { startEngine, workflow, ZAPIER_NODE } from './fixtures';
-import { loadOptionsContext } from './harness';
+import { rl, useEngine } from './setup';
 
 const node = new ZapierActions();
 const MAILER = APPS[0];
 const CHAT = APPS[1];
 const FORMATTER = APPS[2];
 
-let engine: Engine;
-beforeAll(async () => {
-	engine = await startEngine();
-});
-afterAll(async () => await engine.sandbox.stop());
-beforeEach(() => engine.sandbox.reset());
-
-const rl = (value: string, mode = 'list') => ({ __rl: true, mode, value });
-const context = (parameters: IDataObject): ILoadOptionsFunctions =>
-	loadOptionsContext(workflow(parameters), ZAPIER_NODE, engine);
-const requests = (route: string) => engine.sandbox.counters.requests[route] ?? 0;
+const engine = useEngine();
+const { context, requests } = engine;
 
 describe('App: From List', () => {
 	test('pages through every app with the pagination token, with icons', async () => {
@@ -126,7 +115,13 @@ describe('Inputs: Map Each Field', () => {
 		expect(before.fields.map((f) => f.id)).toEqual(['channel', 'text']);
 		const after = await mapper({ ...parameters, inputFields: { mappingMode: 'defineBelow', value: { channel: 'C_SUPPORT' } } });
 		expect(after.fields.map((f) => f.id)).toEqual(['channel', 'text', 'thread']);
-		expect(after.fields[2]).toMatchObject({ displayName: 'Thread (after channel)', options: [{ name: 'Thread 1 in C_SUPPORT', value: 'C_SUPPORT_T1' }, { name: 'Thread 2 in C_SUPPORT', value: 'C_SUPPORT_T2' }] });
+		expect(after.fields[2]).toMatchObject({
+			displayName: 'Thread (after channel)',
+			options: [
+				{ name: 'Thread 1 in C_SUPPORT', value: 'C_SUPPORT_T1' },
+				{ name: 'Thread 2 in C_SUPPORT', value: 'C_SUPPORT_T2' },
+			],
+		});
 	});
 
 	test('says what to do before an action is chosen', async () => {

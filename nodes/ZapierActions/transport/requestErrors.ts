@@ -67,7 +67,7 @@ export function requestError(
 			: `Zapier refused the request (HTTP ${failure.status}): ${detail}`;
 		const pointers = errors.map((error) => error.source?.pointer).filter((pointer): pointer is string => typeof pointer === 'string');
 		const description = mayExist
-			? `${detail}. ${atMostOnce}`
+			? `${detail.replace(/\.$/, '')}. ${atMostOnce}`
 			: pointers.includes('/data/action')
 				? "Zapier's action IDs change and expire. Pick the action from the list (it is stored by key and its current ID is looked up on every run), or look up its current ID."
 				: hintForStatus(failure.status);

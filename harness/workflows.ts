@@ -1,12 +1,16 @@
+/**
+ * The node from source against the sandbox, for the engine tests and the benchmark: a connected
+ * credential, and the example workflow with the Zapier node's parameters replaced.
+ */
 import type { ICredentialDataDecryptedObject, IDataObject, INode, INodeParameters } from 'n8n-workflow';
 
-import example from '../../examples/run-an-action.json';
-import { ZapierOAuth2Api } from '../../credentials/ZapierOAuth2Api.credentials';
-import { ZapierActions } from '../../nodes/ZapierActions/ZapierActions.node';
-import { connectToSandbox } from '../../sandbox/connect';
-import { ZapierSandbox } from '../../sandbox/server';
-import type { WorkflowJson } from './harness';
-import { CredentialStore, NodeTypes } from './harness';
+import example from '../examples/run-an-action.json';
+import { ZapierOAuth2Api } from '../credentials/ZapierOAuth2Api.credentials';
+import { ZapierActions } from '../nodes/ZapierActions/ZapierActions.node';
+import { connectToSandbox } from '../sandbox/connect';
+import { ZapierSandbox } from '../sandbox/server';
+import type { CredentialStore, WorkflowJson } from './engine';
+import { NodeTypes, oauth2CredentialStore } from './engine';
 
 export const NODE_TYPE = 'n8n-nodes-zapier-actions.zapierActions';
 export const CREDENTIAL_ID = 'zapier-sandbox';
@@ -24,24 +28,24 @@ export interface Engine {
 	nodeTypes: NodeTypes;
 }
 
-/** A sandbox on loopback and a connected credential, for one test file. */
+/** A sandbox on loopback and a connected credential: one per test file, or per benchmark. */
 export async function startEngine(): Promise<Engine> {
 	const sandbox = new ZapierSandbox();
 	await sandbox.start();
-	const credentials = new CredentialStore({
-		zapierOAuth2Api: new ZapierOAuth2Api(),
-		oAuth2Api: { name: 'oAuth2Api', displayName: 'OAuth2 API', properties: [] },
-	});
+	const credentials = oauth2CredentialStore({ zapierOAuth2Api: new ZapierOAuth2Api() });
 	await connectCredential(sandbox, credentials);
 	const nodeTypes = new NodeTypes({ [NODE_TYPE]: new ZapierActions() });
 	return { sandbox, credentials, nodeTypes };
 }
 
-/**
- * The example workflow with the Zapier node's parameters replaced, fed `items` (as pin data on the
- * trigger) and with "Continue On Fail" when asked.
- */
-export function workflow(parameters: IDataObject, options: { items?: IDataObject[]; continueOnFail?: boolean } = {}): WorkflowJson {
+export interface WorkflowOptions {
+	/** Fed to the Zapier node, as pin data on the trigger. */
+	items?: IDataObject[];
+	continueOnFail?: boolean;
+}
+
+/** The example workflow with the Zapier node's parameters replaced. */
+export function workflow(parameters: IDataObject, options: WorkflowOptions = {}): WorkflowJson {
 	const json = structuredClone(example) as unknown as WorkflowJson;
 	const trigger = json.nodes[0];
 	const zapier = json.nodes.find((node) => node.name === ZAPIER_NODE) as INode;

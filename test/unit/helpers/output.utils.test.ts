@@ -1,8 +1,8 @@
 import type { INode } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
-import { RunError } from '../../nodes/ZapierActions/helpers/errors';
-import { compactRun, errorItem } from '../../nodes/ZapierActions/helpers/output.utils';
+import { RunError } from '../../../nodes/ZapierActions/helpers/errors';
+import { compactRun, errorItem } from '../../../nodes/ZapierActions/helpers/output.utils';
 
 const node = { name: 'Zapier Actions', type: 'zapierActions', typeVersion: 1, position: [0, 0], parameters: {} } as unknown as INode;
 
@@ -13,7 +13,10 @@ test('Continue On Fail items carry the message, the description, the HTTP code a
 		description: 'Reconnect it.',
 		run,
 	});
-	expect(errorItem(new NodeApiError(node, { message: 'Refused' }, { message: 'Refused', httpCode: '400' }))).toMatchObject({ error: 'Refused', httpCode: '400' });
+	expect(errorItem(new NodeApiError(node, { message: 'Refused' }, { message: 'Refused', httpCode: '400' }))).toMatchObject({
+		error: 'Refused',
+		httpCode: '400',
+	});
 	expect(errorItem(new NodeOperationError(node, 'Plain'))).toEqual({ error: 'Plain' });
 });
 
@@ -21,5 +24,10 @@ test('an agent gets the results of a run, and the ID of one that is not done', (
 	const done = { id: 'r1', status: 'success', results: [{ a: 1 }], errors: [], durationMs: 12 };
 	expect(compactRun(done)).toEqual({ status: 'success', results: [{ a: 1 }] });
 	expect(compactRun({ ...done, status: 'waiting', results: [] })).toEqual({ status: 'waiting', results: [], id: 'r1' });
-	expect(compactRun({ ...done, status: 'error', errors: [{ code: 'user' }] })).toEqual({ status: 'error', results: [{ a: 1 }], errors: [{ code: 'user' }], id: 'r1' });
+	expect(compactRun({ ...done, status: 'error', errors: [{ code: 'user' }] })).toEqual({
+		status: 'error',
+		results: [{ a: 1 }],
+		errors: [{ code: 'user' }],
+		id: 'r1',
+	});
 });

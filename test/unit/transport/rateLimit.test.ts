@@ -1,5 +1,5 @@
-import { knownLimiters, limiterFor, RateLimiter } from '../../nodes/ZapierActions/transport/rateLimit';
-import { seeded } from '../seeded';
+import { knownLimiters, limiterFor, RateLimiter } from '../../../nodes/ZapierActions/transport/rateLimit';
+import { seeded } from '../../../harness/seeded';
 
 describe('the rate limiter', () => {
 	test('lets `limit` requests through at once, then one per freed place, with a margin of 2 % (at least 250 ms)', () => {

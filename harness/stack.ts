@@ -1,15 +1,16 @@
 /**
  * The whole stack a user would have: the local Zapier sandbox, and a real n8n with this package
  * installed from its tarball, a Zapier credential connected to the sandbox, and workflows imported.
+ * Started by `npm run dev` and by the end-to-end suite.
  */
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import example from '../../examples/run-an-action.json';
-import { connectToSandbox } from '../../sandbox/connect';
-import type { SandboxConfig } from '../../sandbox/server';
-import { ZapierSandbox } from '../../sandbox/server';
+import example from '../examples/run-an-action.json';
+import { connectToSandbox } from '../sandbox/connect';
+import type { SandboxConfig } from '../sandbox/server';
+import { ZapierSandbox } from '../sandbox/server';
 import type { WorkflowImport } from './n8n';
 import { N8nServer, packPackage, provisionN8n } from './n8n';
 

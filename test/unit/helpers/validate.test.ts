@@ -1,4 +1,4 @@
-import { checkBoundedNumber, checkId, checkInputs, checkOptionalId, checkTimeout } from '../../nodes/ZapierActions/helpers/validate';
+import { checkBoundedNumber, checkId, checkInputs, checkOptionalId, checkTimeout } from '../../../nodes/ZapierActions/helpers/validate';
 
 describe('ids', () => {
 	test.each(['example_core:Vn7xbE60', '123e4567-e89b-12d3-a456-426614174000', 'example_QVaAreV1', ' padded '])('%p is accepted', (id) => {

@@ -1,6 +1,6 @@
 import type { ResourceMapperField } from 'n8n-workflow';
 
-import { fieldType, mappedInputs, toMapperField, toOptions } from '../../nodes/ZapierActions/helpers/fields';
+import { fieldType, mappedInputs, toMapperField, toOptions } from '../../../nodes/ZapierActions/helpers/fields';
 
 describe("Zapier's field types in n8n's mapper", () => {
 	test.each([

@@ -1,7 +1,8 @@
 /**
  * Runs workflows through n8n-core's real WorkflowExecute, with a credentials store that behaves like
  * n8n's: OAuth2 token data is read from it on every request and the refreshed (rotated) tokens are
- * written back to it. Nothing of the node's execution context is faked.
+ * written back to it. Nothing of the node's execution context is faked. Used by the engine tests, the
+ * demo and the benchmark.
  */
 import type {
 	ICredentialDataDecryptedObject,
@@ -142,6 +143,11 @@ export class CredentialStore extends ICredentialsHelper {
 	}
 }
 
+/** A store for OAuth2 credential types: n8n's own oAuth2Api, which they extend, is known by name. */
+export function oauth2CredentialStore(types: Record<string, ICredentialType>): CredentialStore {
+	return new CredentialStore({ ...types, oAuth2Api: { name: 'oAuth2Api', displayName: 'OAuth2 API', properties: [] } });
+}
+
 export interface WorkflowJson {
 	name?: string;
 	nodes: INode[];
@@ -158,7 +164,18 @@ let executions = 0;
 
 function additionalData(credentials: CredentialStore, json: WorkflowJson): IWorkflowExecuteAdditionalData {
 	const executionId = `execution-${++executions}`;
-	const workflowData = { id: 'engine-test', name: json.name ?? 'engine test', nodes: json.nodes, connections: json.connections, active: false, settings: {}, createdAt: new Date(), updatedAt: new Date(), activeVersionId: null, isArchived: false };
+	const workflowData = {
+		id: 'engine-test',
+		name: json.name ?? 'engine test',
+		nodes: json.nodes,
+		connections: json.connections,
+		active: false,
+		settings: {},
+		createdAt: new Date(),
+		updatedAt: new Date(),
+		activeVersionId: null,
+		isArchived: false,
+	};
 	return {
 		hooks: new ExecutionLifecycleHooks('manual', executionId, workflowData as never),
 		executionId,

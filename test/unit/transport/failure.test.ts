@@ -1,7 +1,7 @@
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 import type { INode } from 'n8n-workflow';
 
-import { describeFailure, describeZapierError, zapierErrors } from '../../nodes/ZapierActions/transport/failure';
+import { describeFailure, describeZapierError, zapierErrors } from '../../../nodes/ZapierActions/transport/failure';
 
 const REQUEST_URL = 'https://api.zapier.com/v2/action-runs';
 const node = { name: 'Zapier Actions', type: 'zapierActions', typeVersion: 1, position: [0, 0], parameters: {} } as unknown as INode;
@@ -25,7 +25,11 @@ test('an HTTP error wrapped by n8n gives status, headers and body, and nothing o
 });
 
 test('network errors say whether the request may have been sent', () => {
-	expect(describeFailure(new AxiosError('socket hang up', 'ECONNRESET'), REQUEST_URL)).toMatchObject({ kind: 'network', code: 'ECONNRESET', sent: true });
+	expect(describeFailure(new AxiosError('socket hang up', 'ECONNRESET'), REQUEST_URL)).toMatchObject({
+		kind: 'network',
+		code: 'ECONNRESET',
+		sent: true,
+	});
 	expect(describeFailure(new AxiosError('refused', 'ECONNREFUSED'), REQUEST_URL)).toMatchObject({ kind: 'network', sent: false });
 	expect(describeFailure(new AxiosError('timeout of 30000ms exceeded', 'ECONNABORTED'), REQUEST_URL)).toMatchObject({ sent: true });
 });
@@ -38,14 +42,16 @@ test('a cancelled request, or an aborted signal, is a cancellation', () => {
 });
 
 test("Zapier's error list is read with its pointer", () => {
-	const body = { errors: [{ status: 400, code: 'invalid', title: 'ValidationError', detail: 'Bad email.', source: { pointer: '/data/inputs/email' } }] };
+	const body = {
+		errors: [{ status: 400, code: 'invalid', title: 'ValidationError', detail: 'Bad email.', source: { pointer: '/data/inputs/email' } }],
+	};
 	expect(zapierErrors(body).map(describeZapierError)).toEqual(['Bad email. (at /data/inputs/email)']);
 	expect(zapierErrors('not json')).toEqual([]);
 	expect(describeZapierError({ code: 'parse_error', source: null })).toBe('parse_error');
 });
 
 describe('a failed renewal of the OAuth2 token is told apart from the request failing', () => {
-	test("n8n's own \"needs to be reconnected\" (a revoked refresh token), as n8n wraps it", () => {
+	test('n8n\'s own "needs to be reconnected" (a revoked refresh token), as n8n wraps it', () => {
 		const reconnect = new NodeOperationError(node, 'The credential "Zapier" needs to be reconnected.');
 		(reconnect as unknown as { failure: object }).failure = { cause: 'credential-invalid' };
 		expect(describeFailure(new NodeApiError(node, reconnect as never), REQUEST_URL)).toEqual({
@@ -56,16 +62,27 @@ describe('a failed renewal of the OAuth2 token is told apart from the request fa
 	});
 
 	test("the OAuth2 client's own errors, with the token endpoint's answer", () => {
-		const authError = Object.assign(new Error('The provided authorization grant is invalid'), { code: 'EAUTH', body: { error: 'invalid_grant' } });
+		const authError = Object.assign(new Error('The provided authorization grant is invalid'), {
+			code: 'EAUTH',
+			body: { error: 'invalid_grant' },
+		});
 		expect(describeFailure(authError, REQUEST_URL)).toMatchObject({ kind: 'refresh', revoked: true });
 		const statusError = Object.assign(new Error('HTTP status 400'), { code: 'ESTATUS', status: 400, body: '' });
 		expect(describeFailure(statusError, REQUEST_URL)).toMatchObject({ kind: 'refresh', revoked: false });
 	});
 
 	test('a token endpoint that fails or cannot be reached: an HTTP error about another REQUEST_URL than the request', () => {
-		const down = new AxiosError('Request failed', 'ERR_BAD_RESPONSE', { status: 503, headers: {}, data: {} }, { url: 'https://zapier.com/oauth/token/' } as never);
-		expect(describeFailure(new NodeApiError(node, down as never), REQUEST_URL)).toEqual({ kind: 'refresh', detail: 'the token endpoint answered HTTP 503', revoked: false });
-		const same = new AxiosError('Request failed', 'ERR_BAD_RESPONSE', { status: 503, headers: {}, data: {} }, { url: REQUEST_URL } as never);
+		const down = new AxiosError('Request failed', 'ERR_BAD_RESPONSE', { status: 503, headers: {}, data: {} }, {
+			url: 'https://zapier.com/oauth/token/',
+		} as never);
+		expect(describeFailure(new NodeApiError(node, down as never), REQUEST_URL)).toEqual({
+			kind: 'refresh',
+			detail: 'the token endpoint answered HTTP 503',
+			revoked: false,
+		});
+		const same = new AxiosError('Request failed', 'ERR_BAD_RESPONSE', { status: 503, headers: {}, data: {} }, {
+			url: REQUEST_URL,
+		} as never);
 		expect(describeFailure(new NodeApiError(node, same as never), REQUEST_URL)).toMatchObject({ kind: 'http', status: 503 });
 	});
 });

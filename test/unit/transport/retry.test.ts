@@ -1,5 +1,5 @@
-import type { Failure } from '../../nodes/ZapierActions/transport/retry';
-import { backoffMs, decideRetry, provesNothingDone, RETRY_LIMITS, rateLimitWaitMs } from '../../nodes/ZapierActions/transport/retry';
+import type { Failure } from '../../../nodes/ZapierActions/transport/retry';
+import { backoffMs, decideRetry, provesNothingDone, RETRY_LIMITS, rateLimitWaitMs } from '../../../nodes/ZapierActions/transport/retry';
 
 const NOW = Date.parse('2026-11-28T12:00:00Z');
 const http = (status: number, headers: Record<string, string> = {}): Failure => ({ kind: 'http', status, headers, body: {} });
@@ -12,9 +12,12 @@ describe('creating a run', () => {
 		expect(decide('create', http(status))).toEqual({ retry: false });
 	});
 
-	test.each(['ECONNRESET', 'ECONNABORTED', 'ETIMEDOUT', 'MALFORMED_RESPONSE'])('is not repeated after %s, which may follow sending', (code) => {
-		expect(decide('create', network(code))).toEqual({ retry: false });
-	});
+	test.each(['ECONNRESET', 'ECONNABORTED', 'ETIMEDOUT', 'MALFORMED_RESPONSE'])(
+		'is not repeated after %s, which may follow sending',
+		(code) => {
+			expect(decide('create', network(code))).toEqual({ retry: false });
+		},
+	);
 
 	test('is repeated when the connection was refused: nothing was sent', () => {
 		expect(decide('create', network('ECONNREFUSED'))).toEqual({ retry: true, delayMs: 250 });
@@ -68,10 +71,8 @@ describe('how long a 429 asks to wait', () => {
 		expect(rateLimitWaitMs({ 'x-ratelimit-reset': String(NOW / 1000 + 20) }, NOW)).toBe(20_000));
 	test('X-RateLimit-Reset as seconds from now', () => expect(rateLimitWaitMs({ 'x-ratelimit-reset': '15' }, NOW)).toBe(15_000));
 	test("nothing said: Zapier's 60 s cooldown", () => expect(rateLimitWaitMs({}, NOW)).toBe(60_000));
-	test('a date in the past: at once', () =>
-		expect(rateLimitWaitMs({ 'retry-after': new Date(NOW - 5_000).toUTCString() }, NOW)).toBe(0));
-	test('never longer than the cap', () =>
-		expect(rateLimitWaitMs({ 'retry-after': '3600' }, NOW)).toBe(RETRY_LIMITS.maxRateLimitWaitMs));
+	test('a date in the past: at once', () => expect(rateLimitWaitMs({ 'retry-after': new Date(NOW - 5_000).toUTCString() }, NOW)).toBe(0));
+	test('never longer than the cap', () => expect(rateLimitWaitMs({ 'retry-after': '3600' }, NOW)).toBe(RETRY_LIMITS.maxRateLimitWaitMs));
 });
 
 test('backoff doubles up to its cap, with jitter of up to half', () => {

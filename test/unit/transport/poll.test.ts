@@ -1,4 +1,4 @@
-import { baseDelayMs, lastLookAtMs, nextPollDelayMs, pollDelayMs, RunDurations } from '../../nodes/ZapierActions/transport/poll';
+import { baseDelayMs, lastLookAtMs, nextPollDelayMs, pollDelayMs, RunDurations } from '../../../nodes/ZapierActions/transport/poll';
 
 const noJitter = () => 0;
 const fullJitter = () => 1;

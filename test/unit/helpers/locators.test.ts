@@ -1,4 +1,10 @@
-import { actionTypeLabel, checkAuthentication, NO_ACCOUNT, readLocator, resolveActionId } from '../../nodes/ZapierActions/helpers/locators';
+import {
+	actionTypeLabel,
+	checkAuthentication,
+	NO_ACCOUNT,
+	readLocator,
+	resolveActionId,
+} from '../../../nodes/ZapierActions/helpers/locators';
 
 const rl = (value: unknown, mode = 'list') => ({ __rl: true, mode, value });
 
@@ -32,9 +38,15 @@ describe("the action's ID", () => {
 	});
 
 	test('a key the app no longer offers, a missing app, and an unusable ID from Zapier are refused', async () => {
-		expect(await resolveActionId(rl('retired'), 'app-1', lookup)).toMatchObject({ ok: false, problem: expect.stringMatching(/no longer offered/) });
+		expect(await resolveActionId(rl('retired'), 'app-1', lookup)).toMatchObject({
+			ok: false,
+			problem: expect.stringMatching(/no longer offered/),
+		});
 		expect(await resolveActionId(rl('send_email'), '', lookup)).toEqual({ ok: false, problem: 'needs its App, which is required' });
-		expect(await resolveActionId(rl('dotted'), 'app-1', lookup)).toMatchObject({ ok: false, problem: expect.stringMatching(/unusable ID from Zapier/) });
+		expect(await resolveActionId(rl('dotted'), 'app-1', lookup)).toMatchObject({
+			ok: false,
+			problem: expect.stringMatching(/unusable ID from Zapier/),
+		});
 	});
 
 	test('action types read as words', () => {

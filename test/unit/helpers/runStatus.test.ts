@@ -1,4 +1,4 @@
-import { describeRunFailure, hasFailed, hintFor, isFinished, normaliseRun } from '../../nodes/ZapierActions/helpers/runStatus';
+import { describeRunFailure, hasFailed, hintFor, isFinished, normaliseRun } from '../../../nodes/ZapierActions/helpers/runStatus';
 
 const answer = (data: object) => ({ data: { type: 'run', ...data } });
 
@@ -32,12 +32,14 @@ describe('results', () => {
 	test.each([[[]], [{}], [null], [undefined]])('%p becomes an empty list', (results) => {
 		expect(normaliseRun('r', 200, answer({ status: 'success', results })).results).toEqual([]);
 	});
-	test.each([['text', [{ value: 'text' }]], [42, [{ value: 42 }]], ['', [{ value: '' }]], [false, [{ value: false }]]])(
-		'a single plain value %p is kept, as a list of one',
-		(results, expected) => {
-			expect(normaliseRun('r', 200, answer({ status: 'success', results })).results).toEqual(expected);
-		},
-	);
+	test.each([
+		['text', [{ value: 'text' }]],
+		[42, [{ value: 42 }]],
+		['', [{ value: '' }]],
+		[false, [{ value: false }]],
+	])('a single plain value %p is kept, as a list of one', (results, expected) => {
+		expect(normaliseRun('r', 200, answer({ status: 'success', results })).results).toEqual(expected);
+	});
 	test('plain values in the list are wrapped', () => {
 		expect(normaliseRun('r', 200, answer({ status: 'success', results: ['x'] })).results).toEqual([{ value: 'x' }]);
 	});
@@ -60,7 +62,11 @@ describe('errors', () => {
 	});
 
 	test('the message names the first error and counts the rest; the hint goes in the description', () => {
-		const run = normaliseRun('r1', 200, answer({ status: 'error', errors: [{ code: 'authentication', title: 'Expired', detail: 'Token revoked' }, { code: 'user' }] }));
+		const run = normaliseRun(
+			'r1',
+			200,
+			answer({ status: 'error', errors: [{ code: 'authentication', title: 'Expired', detail: 'Token revoked' }, { code: 'user' }] }),
+		);
 		expect(describeRunFailure(run)).toEqual({
 			message: 'The Zapier action run failed: Expired – Token revoked [authentication] (and 1 more)',
 			description: `${hintFor('authentication')} Run ID: r1.`,
