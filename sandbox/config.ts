@@ -38,6 +38,12 @@ export interface SandboxConfig {
 	loopNextLinks: boolean;
 	/** When set, a refresh at the token endpoint answers this status and rotates nothing. */
 	tokenEndpointStatus: number | null;
+	/** How often a run with a callback URL is reported there when it ends. */
+	callbackDelivery: 'once' | 'twice' | 'never';
+	/** How long after the run ends its callback is sent. */
+	callbackDelayMs: number;
+	/** How callbacks are signed: with the JWKS key, a forged key, an expired token, or not at all. */
+	callbackSignature: 'valid' | 'forged' | 'expired' | 'none';
 }
 
 export const DEFAULT_CONFIG: SandboxConfig = {
@@ -57,6 +63,9 @@ export const DEFAULT_CONFIG: SandboxConfig = {
 	choicesPageSize: 10,
 	loopNextLinks: false,
 	tokenEndpointStatus: null,
+	callbackDelivery: 'once',
+	callbackDelayMs: 0,
+	callbackSignature: 'valid',
 };
 
 export interface Counters {
@@ -67,6 +76,7 @@ export interface Counters {
 	rateLimited: number;
 	tokensIssued: number;
 	refreshes: number;
+	callbacksSent: number;
 }
 
 /** What the modules read of the sandbox that composes them; config and counters are replaced on reset, so read them each time. */

@@ -2,6 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
+import type { Callbacks } from './callbacks';
 import type { Host, ResultShape } from './config';
 import type { Discovery } from './discovery';
 import type { Problem, Replies, Request } from './http';
@@ -77,6 +78,7 @@ export class Runs {
 		private readonly host: Host,
 		private readonly replies: Replies,
 		private readonly discovery: Discovery,
+		private readonly callbacks: Callbacks,
 	) {}
 
 	get pendingScript(): number {
@@ -128,6 +130,7 @@ export class Runs {
 		this.created.set(request, run);
 		this.runs.set(run.id, run);
 		this.host.counters.runsCreated++;
+		if (run.callbackUrl) this.callbacks.schedule(run.callbackUrl, run.id, run.durationMs, () => this.outcome(run));
 		return run;
 	}
 
@@ -142,7 +145,12 @@ export class Runs {
 			return this.replies.json(res, 200, { data });
 		}
 		run.seenFinishedAt ??= Date.now();
-		if (run.outcome) return this.replies.json(res, 200, { data: { type: 'run', ...run.outcome } });
+		this.replies.json(res, 200, { data: { type: 'run', ...this.outcome(run) } });
+	}
+
+	/** How a run ended: status, results and errors, as a read or a callback tells it. */
+	private outcome(run: Run): { status: string; results: unknown; errors: unknown } {
+		if (run.outcome) return run.outcome;
 		if (run.errorCode) {
 			const error: Record<string, unknown> = {
 				code: run.errorCode,
@@ -151,8 +159,7 @@ export class Runs {
 				meta: { source: 'SANDBOX' },
 			};
 			if (run.delay !== undefined) error.delay = run.delay;
-			const status = run.errorsWithSuccess ? 'success' : 'error';
-			return this.replies.json(res, 200, { data: { type: 'run', status, results: [], errors: [error] } });
+			return { status: run.errorsWithSuccess ? 'success' : 'error', results: [], errors: [error] };
 		}
 		const record = {
 			id: `record_${run.id.slice(0, 8)}`,
@@ -166,7 +173,7 @@ export class Runs {
 				: run.resultShape === 'object'
 					? record
 					: [];
-		this.replies.json(res, 200, { data: { type: 'run', status: 'success', results, errors: [] } });
+		return { status: 'success', results, errors: [] };
 	}
 }
 

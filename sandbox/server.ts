@@ -9,6 +9,7 @@ import type { AddressInfo } from 'node:net';
 
 import type { Counters, SandboxConfig } from './config';
 import { DEFAULT_CONFIG } from './config';
+import { Callbacks } from './callbacks';
 import { Control } from './control';
 import { Discovery } from './discovery';
 import type { Route } from './http';
@@ -28,7 +29,7 @@ export type { RunScript } from './runs';
 export { validateRunRequest } from './runs';
 
 function newCounters(): Counters {
-	return { requests: {}, log: [], runsCreated: 0, rateLimited: 0, tokensIssued: 0, refreshes: 0 };
+	return { requests: {}, log: [], runsCreated: 0, rateLimited: 0, tokensIssued: 0, refreshes: 0, callbacksSent: 0 };
 }
 
 export class ZapierSandbox {
@@ -38,16 +39,23 @@ export class ZapierSandbox {
 	private readonly replies = new Replies();
 	private readonly oauth = new OAuth(this, this.replies);
 	private readonly discovery = new Discovery(this, this.replies);
-	private readonly actionRuns = new Runs(this, this.replies, this.discovery);
+	private readonly callbacks = new Callbacks(this, this.replies);
+	private readonly actionRuns = new Runs(this, this.replies, this.discovery, this.callbacks);
 	private readonly limits = new Limits(this, this.replies, (req, res) => this.oauth.authenticate(req, res));
 	private readonly control = new Control(this, this.replies);
 	/** OAuth is open to all; the API sits behind the rate limit, authentication and faults. */
 	private readonly routes: Route[] = [
 		...this.oauth.routes,
+		...this.callbacks.routes,
 		...[...this.actionRuns.routes, ...this.discovery.routes].map((route) => this.limits.guard(route)),
 	];
 	readonly runs = this.actionRuns.runs;
 	private server?: Server;
+
+	/** Where the sandbox serves the keys that sign its callbacks. */
+	get jwksUrl(): string {
+		return this.callbacks.jwksUrl;
+	}
 
 	constructor(config: Partial<SandboxConfig> = {}) {
 		Object.assign(this.config, config);
@@ -68,6 +76,7 @@ export class ZapierSandbox {
 	async stop(): Promise<void> {
 		if (!this.server) return;
 		this.replies.stop();
+		this.callbacks.reset();
 		this.server.closeAllConnections();
 		await new Promise<void>((resolve) => this.server!.close(() => resolve()));
 		this.server = undefined;
@@ -78,6 +87,7 @@ export class ZapierSandbox {
 		this.config = { ...DEFAULT_CONFIG, ...config };
 		this.counters = newCounters();
 		this.actionRuns.reset();
+		this.callbacks.reset();
 		this.limits.reset();
 		this.discovery.reset();
 	}

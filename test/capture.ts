@@ -11,6 +11,8 @@ export interface CapturedRequest {
 	/** Path and query, as sent. */
 	path: string;
 	authorization?: string;
+	/** Zapier's signature of a callback, when one came. */
+	signature?: string;
 	body: string;
 }
 
@@ -28,6 +30,7 @@ export class CaptureServer {
 					method: req.method ?? 'GET',
 					path: req.url ?? '/',
 					authorization: req.headers.authorization,
+					signature: req.headers['zapier-callback-signature'] as string | undefined,
 					body: Buffer.concat(chunks).toString('utf8'),
 				});
 				res.writeHead(200, { 'Content-Type': 'application/json' });

@@ -1,9 +1,11 @@
 /** Runs that Zapier reports by calling back: the URL is sent with the run, and checked as Zapier would. */
 import { errorOf, outputOf } from '../../harness/engine';
 import { ZAPIER_NODE } from '../../harness/workflows';
-import { items, useEngine } from './setup';
+import type { Jwk } from '../../nodes/ZapierActions/helpers/callbackSignature';
+import { KeySet, verifyCallbackSignature } from '../../nodes/ZapierActions/helpers/callbackSignature';
+import { items, sleep, useEngine } from './setup';
 
-const engine = useEngine({ sandbox: { runDurationMs: 100 } });
+const engine = useEngine({ sandbox: { runDurationMs: 100 }, capture: true });
 const callbackUrl = 'http://127.0.0.1:5678/webhook/zapier-runs';
 
 test('without waiting, each run costs one request and carries the callback URL', async () => {
@@ -36,5 +38,67 @@ describe("with Zapier's own API, what Zapier would refuse is refused before anyt
 		expect(error.context?.itemIndex).toBe(0);
 		expect(error.description).toBe('Nothing was sent to Zapier for this item. Fix the "Callback URL" field and run it again.');
 		expect(engine.apiLog()).toEqual([]);
+	});
+});
+
+describe('the sandbox calls back, signed, and the signature is checked against its JWKS', () => {
+	const keys = () => new KeySet(async () => ((await (await fetch(engine.sandbox.jwksUrl)).json()) as { keys: Jwk[] }).keys);
+	const callbacks = async (count: number) => {
+		for (let waited = 0; engine.capture.requests.length < count && waited < 5_000; waited += 50) await sleep(50);
+		return engine.capture.requests;
+	};
+	const now = () => Math.floor(Date.now() / 1000);
+
+	test('a finished run arrives once, with its results, and its signature verifies', async () => {
+		const result = await engine.run({
+			action: 'core:x',
+			inputs: '{"a": 1}',
+			waitForCompletion: false,
+			options: { callbackUrl: `${engine.capture.url}/runs` },
+		});
+		const [{ id }] = outputOf(result, ZAPIER_NODE).map((item) => item.json);
+		const [callback] = await callbacks(1);
+		expect(JSON.parse(callback.body)).toEqual({ data: expect.objectContaining({ type: 'run', id, status: 'success', errors: [] }) });
+		expect(await verifyCallbackSignature(callback.signature, callback.body, keys().source, now())).toMatchObject({
+			ok: true,
+			value: { run_id: id },
+		});
+		expect(engine.requests('GET /v2/action-runs/:id')).toBe(0);
+	});
+
+	test.each([
+		['forged', 'the signature does not verify'],
+		['expired', 'the signature has expired'],
+		['none', 'the request is not signed'],
+	] as const)('a %s signature is refused', async (callbackSignature, problem) => {
+		engine.sandbox.configure({ callbackSignature });
+		await engine.run({ action: 'core:x', inputs: '{}', waitForCompletion: false, options: { callbackUrl: `${engine.capture.url}/runs` } });
+		const [callback] = await callbacks(1);
+		expect(await verifyCallbackSignature(callback.signature, callback.body, keys().source, now())).toEqual({ ok: false, problem });
+	});
+
+	test('a tampered body is refused: the token binds it', async () => {
+		await engine.run({ action: 'core:x', inputs: '{}', waitForCompletion: false, options: { callbackUrl: `${engine.capture.url}/runs` } });
+		const [callback] = await callbacks(1);
+		const tampered = callback.body.replace('"success"', '"error"');
+		expect(await verifyCallbackSignature(callback.signature, tampered, keys().source, now())).toEqual({
+			ok: false,
+			problem: "the body does not match the token's hash",
+		});
+	});
+
+	test('delivered twice, the same run comes twice; never, nothing comes', async () => {
+		engine.sandbox.configure({ callbackDelivery: 'twice' });
+		await engine.run({ action: 'core:x', inputs: '{}', waitForCompletion: false, options: { callbackUrl: `${engine.capture.url}/runs` } });
+		const twice = await callbacks(2);
+		expect(twice.map((callback) => JSON.parse(callback.body).data.id)).toEqual([expect.any(String), JSON.parse(twice[0].body).data.id]);
+
+		engine.capture.reset();
+		engine.sandbox.configure({ callbackDelivery: 'never' });
+		await engine.run({ action: 'core:x', inputs: '{}', waitForCompletion: false, options: { callbackUrl: `${engine.capture.url}/runs` } });
+		await sleep(500);
+		expect(engine.capture.requests).toEqual([]);
+		// The two deliveries of the first run, none of the second.
+		expect(engine.sandbox.counters.callbacksSent).toBe(2);
 	});
 });

@@ -1,0 +1,90 @@
+/**
+ * Zapier's callbacks: when a run that was given a `callback_url` ends, its outcome is POSTed there,
+ * signed with an RS256 JWT in `Zapier-Callback-Signature` (5 minutes valid) whose key is served as a
+ * JWKS. Switches deliver late, twice or never, and sign with a forged key or an expired token.
+ */
+import type { KeyObject } from 'node:crypto';
+import { createHash, generateKeyPairSync, randomBytes, sign } from 'node:crypto';
+
+import type { Host } from './config';
+import type { Replies, Route } from './http';
+
+export type CallbackDelivery = 'once' | 'twice' | 'never';
+export type CallbackSignature = 'valid' | 'forged' | 'expired' | 'none';
+
+const JWKS_PATH = '/.well-known/jwks.json';
+
+function keyPair(): { privateKey: KeyObject; publicKey: KeyObject; kid: string } {
+	return { ...generateKeyPairSync('rsa', { modulusLength: 2048 }), kid: `sandbox-${randomBytes(4).toString('hex')}` };
+}
+
+export class Callbacks {
+	readonly routes: Route[] = [
+		{ method: 'GET', pattern: JWKS_PATH, name: `GET ${JWKS_PATH}`, handler: ({ res }) => this.replies.json(res, 200, this.jwks()) },
+	];
+	private readonly key = keyPair();
+	/** Signs what the switch `forged` sends: a key of the same name that the JWKS does not hold. */
+	private readonly forger = { ...keyPair(), kid: this.key.kid };
+	private timers = new Set<NodeJS.Timeout>();
+
+	constructor(
+		private readonly host: Host,
+		private readonly replies: Replies,
+	) {}
+
+	get jwksUrl(): string {
+		return `${this.host.url}${JWKS_PATH}`;
+	}
+
+	jwks(): { keys: object[] } {
+		return { keys: [{ ...(this.key.publicKey.export({ format: 'jwk' }) as object), kid: this.key.kid, alg: 'RS256', use: 'sig' }] };
+	}
+
+	/** Reports the run at `url` once it has ended, as the switches say. */
+	schedule(url: string, runId: string, endsInMs: number, outcome: () => object): void {
+		const { callbackDelivery, callbackDelayMs } = this.host.config;
+		if (callbackDelivery === 'never') return;
+		const deliver = () => void this.deliver(url, { data: { type: 'run', id: runId, ...outcome() } }, runId);
+		this.later(endsInMs + callbackDelayMs, () => {
+			deliver();
+			if (callbackDelivery === 'twice') this.later(50, deliver);
+		});
+	}
+
+	/** Forgets what is still to be delivered. */
+	reset(): void {
+		for (const timer of this.timers) clearTimeout(timer);
+		this.timers.clear();
+	}
+
+	private later(ms: number, action: () => void): void {
+		const timer = setTimeout(() => {
+			this.timers.delete(timer);
+			action();
+		}, ms);
+		this.timers.add(timer);
+	}
+
+	private async deliver(url: string, payload: object, runId: string): Promise<void> {
+		const body = JSON.stringify(payload);
+		const signature = this.signature(body, runId);
+		this.host.counters.callbacksSent++;
+		await fetch(url, {
+			method: 'POST',
+			headers: { 'Content-Type': 'application/json', ...(signature ? { 'Zapier-Callback-Signature': signature } : {}) },
+			body,
+		}).catch(() => undefined);
+	}
+
+	private signature(body: string, runId: string): string | undefined {
+		const mode = this.host.config.callbackSignature;
+		if (mode === 'none') return undefined;
+		const now = Math.floor(Date.now() / 1000);
+		const iat = mode === 'expired' ? now - 600 : now;
+		const claims = { iat, exp: iat + 300, run_id: runId, body_sha256: createHash('sha256').update(body).digest('hex') };
+		const signer = mode === 'forged' ? this.forger : this.key;
+		const encode = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
+		const input = `${encode({ alg: 'RS256', typ: 'JWT', kid: signer.kid })}.${encode(claims)}`;
+		return `${input}.${sign('RSA-SHA256', Buffer.from(input), signer.privateKey).toString('base64url')}`;
+	}
+}
