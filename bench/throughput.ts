@@ -130,7 +130,8 @@ async function bulk(
 	wait: boolean,
 ): Promise<{ seconds: number; peakRssMb: number; peakHeapMb: number; runsCreated: number }> {
 	engine.sandbox.reset({ runDurationMs: 0 });
-	engine.credentials.set(CREDENTIAL_ID, { ...engine.credentials.get(CREDENTIAL_ID), rateLimit: 1_000_000, rateLimitWindowSeconds: 60 });
+	// The credential's largest limit, 10,000 a second: no limit for this work.
+	engine.credentials.set(CREDENTIAL_ID, { ...engine.credentials.get(CREDENTIAL_ID), rateLimit: 10_000, rateLimitWindowSeconds: 1 });
 	global.gc?.();
 	let peakRss = 0;
 	let peakHeap = 0;

@@ -18,7 +18,7 @@ export const ZAPIER_NODE = 'Zapier Actions';
 
 export async function connectCredential(sandbox: ZapierSandbox, store: CredentialStore): Promise<void> {
 	// A high client-side limit: only the rate-limit tests want it to bite, and they set their own.
-	const data = { ...(await connectToSandbox(sandbox.url, sandbox.config)), rateLimit: 100_000 };
+	const data = { ...(await connectToSandbox(sandbox.url, sandbox.config)), rateLimit: 10_000, rateLimitWindowSeconds: 1 };
 	store.set(CREDENTIAL_ID, data as ICredentialDataDecryptedObject);
 }
 

@@ -52,8 +52,19 @@ export class RateLimiter {
 	/** How much of the window's budget is used or booked: 1 means requests are queueing. */
 	pressure(now: number): number {
 		if (this.isCoolingDown(now)) return 1;
-		const recent = this.slots.filter((at) => at > now - this.windowMs).length;
-		return recent / this.limit;
+		return (this.slots.length - this.firstAfter(now - this.windowMs)) / this.limit;
+	}
+
+	/** The index of the first slot after `time` (the slots are ascending). */
+	private firstAfter(time: number): number {
+		let low = 0;
+		let high = this.slots.length;
+		while (low < high) {
+			const middle = (low + high) >> 1;
+			if (this.slots[middle] > time) high = middle;
+			else low = middle + 1;
+		}
+		return low;
 	}
 }
 
