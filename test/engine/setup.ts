@@ -11,7 +11,7 @@ import { loadOptionsContext, runWorkflow, startWorkflow } from '../../harness/en
 import type { Engine, WorkflowOptions } from '../../harness/workflows';
 import { connectCredential, CREDENTIAL_ID, startEngine, workflow, ZAPIER_NODE } from '../../harness/workflows';
 import type { RateLimiter } from '../../nodes/ZapierActions/transport/rateLimit';
-import { limiterFor } from '../../nodes/ZapierActions/transport/rateLimit';
+import { credentialLimiter } from '../../nodes/ZapierActions/transport/request';
 import type { SandboxConfig } from '../../sandbox/server';
 import { CaptureServer } from '../capture';
 
@@ -90,7 +90,7 @@ export function useEngine(setup: EngineSetup = {}): EngineTest {
 		credential,
 		setCredential,
 		reconnect: async () => await connectCredential(started().sandbox, started().credentials),
-		limiter: (limit, windowMs) => limiterFor(`${CREDENTIAL_ID}|${new URL(started().sandbox.url).href}`, limit, windowMs),
+		limiter: (limit, windowMs) => credentialLimiter(CREDENTIAL_ID, new URL(started().sandbox.url), limit, windowMs),
 		run: async (parameters, options) => await runWorkflow(workflow(parameters, options), started()),
 		runJson: async (json) => await runWorkflow(json, started()),
 		start: (parameters, options) => startWorkflow(workflow(parameters, options), started()),

@@ -25,7 +25,6 @@ export async function readPicks(ctx: IExecuteFunctions, itemIndex: number, resol
 	);
 	const app = ctx.getNodeParameter('app', itemIndex, '', { extractValue: true }) as string;
 	const raw = ctx.getNodeParameter('action', itemIndex);
-	const lookup = async (appId: string, key: string, staleId?: string) => await resolver.idFor(appId, key, staleId);
-	const action = need(node, 'Action', await resolveActionId(raw, app, lookup, stale), itemIndex);
+	const action = need(node, 'Action', await resolveActionId(raw, app, resolver.idFor, stale), itemIndex);
 	return { authentication, action, byKey: readLocator(raw).mode === 'list' };
 }

@@ -11,8 +11,7 @@ import { ActionResolver, listChoices, listInputFields } from '../transport/disco
  */
 export async function getInputFields(this: ILoadOptionsFunctions): Promise<ResourceMapperFields> {
 	const app = (this.getCurrentNodeParameter('app', { extractValue: true }) as string | undefined) ?? '';
-	const resolver = new ActionResolver(this);
-	const action = await resolveActionId(this.getCurrentNodeParameter('action'), app, async (appId, key) => await resolver.idFor(appId, key));
+	const action = await resolveActionId(this.getCurrentNodeParameter('action'), app, new ActionResolver(this).idFor);
 	if (!action.ok) return { fields: [], emptyFieldsNotice: `Choose an action first: Action ${action.problem}` };
 	const authentication = checkAuthentication(this.getCurrentNodeParameter('authenticationId'));
 	const current = (this.getCurrentNodeParameter('inputFields') as ResourceMapperValue | undefined)?.value ?? {};

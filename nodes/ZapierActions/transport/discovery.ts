@@ -2,6 +2,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import { readAllPages, readPage } from './pages';
+import type { ActionLookup } from '../helpers/locators';
 import type { ZapierContext } from './request';
 
 export const ACTION_TYPES = ['WRITE', 'SEARCH', 'READ', 'READ_BULK', 'SEARCH_AND_WRITE', 'SEARCH_OR_WRITE'] as const;
@@ -56,7 +57,7 @@ export class ActionResolver {
 	 * The current ID of the app's action `key`. Given the ID Zapier just refused as stale, it looks the
 	 * app up again, once for all the items that saw the same stale ID.
 	 */
-	async idFor(app: string, key: string, stale?: string): Promise<string | undefined> {
+	readonly idFor: ActionLookup = async (app, key, stale) => {
 		let entry = this.byApp.get(app);
 		if (!entry || (stale !== undefined && entry.known?.get(key) === stale)) {
 			const fresh: { ids: Promise<Map<string, string>>; known?: Map<string, string> } = {
@@ -70,5 +71,5 @@ export class ActionResolver {
 			fresh.ids.catch(() => this.byApp.get(app) === fresh && this.byApp.delete(app));
 		}
 		return (await entry.ids).get(key);
-	}
+	};
 }

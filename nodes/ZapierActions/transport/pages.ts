@@ -3,7 +3,7 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { isJsonObject } from '../helpers/validate';
 import type { ZapierContext } from './request';
-import { connection, zapierRequest } from './request';
+import { zapierRequest } from './request';
 import type { Query } from './url';
 import { cursorQuery, nextCursor, queryString } from './url';
 
@@ -44,7 +44,7 @@ export async function readPage(ctx: ZapierContext, list: List, cursor?: string):
 	const response = await zapierRequest(ctx, { method: list.body ? 'POST' : 'GET', path: list.path, query, body: list.body, kind: 'read' });
 	const links = response.body.links;
 	const linked = isJsonObject(links);
-	const next = nextCursor(linked ? links.next : undefined, (await connection(ctx)).base, list.path);
+	const next = nextCursor(linked ? links.next : undefined, response.base, list.path);
 	if (!next.ok) throw listError(ctx, list, next.problem);
 	const data = Array.isArray(response.body.data) ? (response.body.data as IDataObject[]) : [];
 	return { data, next: next.value, linked };

@@ -52,6 +52,8 @@ export interface ZapierResponse {
 	body: IDataObject;
 	/** How much of the credential's request budget is in use right after the answer (1: requests queue). */
 	pressure: number;
+	/** The credential's base URL that the request went to (next-page links are read against it). */
+	base: URL;
 }
 
 export interface Connection {
@@ -78,9 +80,14 @@ export async function connection(ctx: ZapierContext): Promise<Connection> {
 	const credentialId = ctx.getNode().credentials?.[CREDENTIAL_TYPE]?.id ?? 'unsaved';
 	return {
 		base,
-		limiter: limiterFor(`${credentialId}|${base.href}`, number('rateLimit'), Math.round(number('rateLimitWindowSeconds') * 1000)),
+		limiter: credentialLimiter(credentialId, base, number('rateLimit'), Math.round(number('rateLimitWindowSeconds') * 1000)),
 		timeoutMs: Math.round(number('requestTimeoutSeconds') * 1000),
 	};
+}
+
+/** The process-wide limiter of a credential at a base URL, for these settings. */
+export function credentialLimiter(credentialId: string, base: URL, limit: number, windowMs: number): RateLimiter {
+	return limiterFor(`${credentialId}|${base.href}`, limit, windowMs);
 }
 
 /** The credential's API base URL. */
@@ -140,7 +147,7 @@ export async function zapierRequest(ctx: ZapierContext, request: ZapierRequest):
 		);
 		if ('response' in outcome && outcome.response === undefined && limitMs < timeoutMs) throw deadlineReached(ctx);
 		const answer = 'failure' in outcome ? outcome.failure : readAnswer(outcome.response, timeoutMs);
-		if (answer.kind === 'ok') return { status: answer.status, body: answer.body, pressure: limiter.pressure(Date.now()) };
+		if (answer.kind === 'ok') return { status: answer.status, body: answer.body, pressure: limiter.pressure(Date.now()), base };
 		const failure: Failure = answer;
 		if (failure.kind === 'cancelled') throw cancelledError(ctx);
 		const isRateLimit = failure.kind === 'http' && failure.status === 429;
