@@ -1,4 +1,4 @@
-import type { ICredentialType, INodeProperties } from 'n8n-workflow';
+import type { ICredentialType, Icon, INodeProperties } from 'n8n-workflow';
 
 /**
  * Zapier's "Powered by Zapier" OAuth2 (authorization code). The URLs are visible and editable so that
@@ -12,7 +12,9 @@ export class ZapierOAuth2Api implements ICredentialType {
 
 	displayName = 'Zapier OAuth2 API';
 
-	documentationUrl = 'https://docs.zapier.com/powered-by-zapier/api-reference/authentication';
+	icon: Icon = { light: 'file:zapier.svg', dark: 'file:zapier.dark.svg' };
+
+	documentationUrl = 'https://github.com/n8n-nodes-zapier-actions/n8n-nodes-zapier-actions#credentials';
 
 	properties: INodeProperties[] = [
 		{
@@ -75,6 +77,14 @@ export class ZapierOAuth2Api implements ICredentialType {
 			default: 30,
 			description:
 				'A request without a complete answer by then (body included) is abandoned: a read is tried again, a run creation never is. At most an hour.',
+		},
+		{
+			displayName: 'Callback Signing Keys URL',
+			name: 'callbackKeysUrl',
+			type: 'string',
+			default: 'https://zapier.com/.well-known/jwks.json',
+			description:
+				"Where Zapier publishes the keys (JWKS) that sign its callbacks. A run waiting by callback resumes only for a callback signed by one of them.",
 		},
 		{
 			displayName: 'Auth URI Query Parameters',

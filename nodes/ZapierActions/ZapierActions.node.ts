@@ -1,7 +1,16 @@
-import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import type {
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeType,
+	INodeTypeDescription,
+	IWebhookFunctions,
+	IWebhookResponseData,
+} from 'n8n-workflow';
+import { NodeConnectionTypes } from 'n8n-workflow';
 
 import * as action from './actions/action/Action.resource';
 import * as actionRun from './actions/actionRun/ActionRun.resource';
+import { resumeOnCallback } from './actions/actionRun/callbackWait';
 import * as app from './actions/app/App.resource';
 import * as authentication from './actions/authentication/Authentication.resource';
 import type { ResourceOperations } from './actions/operation';
@@ -29,10 +38,12 @@ export class ZapierActions implements INodeType {
 			"Run any Zapier action (send an email, post a message, add a row...) in thousands of apps through the Powered by Zapier API, and get its results. Pick the app, the action and the connected account, then fill the action's inputs.",
 		defaults: { name: 'Zapier Actions' },
 		usableAsTool: true,
-		// 'main' rather than NodeConnectionTypes.Main, which n8n 1.x hosts before 1.8x lack.
-		inputs: ['main'],
-		outputs: ['main'],
+		// NodeConnectionTypes is the host's: n8n-workflow 2.x exports it, and so does 1.120 (n8n 1.123.x).
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'zapierOAuth2Api', required: true }],
+		// Where Zapier's callback resumes an execution that waits for its runs ("Wait By: Zapier's Callback").
+		webhooks: [{ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', path: '', restartWebhook: true }],
 		properties: [
 			{
 				displayName: 'Resource',
@@ -61,5 +72,9 @@ export class ZapierActions implements INodeType {
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return await router.call(this, RESOURCES);
+	}
+
+	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
+		return await resumeOnCallback.call(this);
 	}
 }

@@ -102,3 +102,52 @@ describe('the sandbox calls back, signed, and the signature is checked against i
 		expect(engine.sandbox.counters.callbacksSent).toBe(2);
 	});
 });
+
+describe("waiting by Zapier's callback", () => {
+	const waitByCallback = { action: 'core:x', inputs: '={{ $json }}', waitBy: 'callback' };
+
+	test("each item's run carries the execution's resume URL; the execution waits with one waiting item per run, reading none", async () => {
+		engine.sandbox.configure({ callbackDelivery: 'never' });
+		const before = Date.now();
+		const result = await engine.run({ ...waitByCallback, options: { timeout: 600 } }, { items: items(3) });
+		expect(errorOf(result)).toBeUndefined();
+		const runs = engine.sandbox.state().runs;
+		expect(runs.map((run) => run.callbackUrl)).toEqual(Array(3).fill(expect.stringMatching(/^http:\/\/127\.0\.0\.1\/webhook-waiting\/[^/]+$/)));
+		expect(engine.apiLog().map((entry) => entry.route)).toEqual(Array(3).fill('POST /v2/action-runs'));
+		const waitTill = result.waitTill!.getTime();
+		expect(waitTill).toBeGreaterThanOrEqual(before + 600_000);
+		expect(waitTill).toBeLessThanOrEqual(Date.now() + 600_000);
+		// What n8n passes on if no callback comes in time, and what each callback finds.
+		const waiting = result.data.executionData!.nodeExecutionStack[0].data.main[0]!;
+		expect(waiting.map((item) => item.json)).toEqual(runs.map((run) => ({ id: run.id, status: 'waiting', waitingFor: 'callback' })));
+		expect(waiting.map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }]);
+	});
+
+	test("with Zapier's own API, n8n's resume URL must be a public HTTPS address: nothing is sent otherwise", async () => {
+		engine.setCredential({ apiBaseUrl: 'https://api.zapier.com' });
+		const result = await engine.run(waitByCallback);
+		const error = errorOf(result)!;
+		expect(error.message).toMatch(/^n8n's resume URL \(from its WEBHOOK_URL setting\) "http:\/\/127\.0\.0\.1\/webhook-waiting\/[^"]+" must start with https:\/\/$/);
+		expect(error.context?.itemIndex).toBe(0);
+		expect(engine.apiLog()).toEqual([]);
+		expect(result.waitTill).toBeUndefined();
+	});
+
+	test.each([
+		['a Callback URL', { callbackUrl: 'https://n8n.example.com/webhook/x' }, /^Callback URL is set/],
+		['On Timeout "Fail"', { onTimeout: 'fail' }, /^On Timeout is "Fail", which cannot apply/],
+	])('%s cannot go with it: refused before anything is sent', async (_name, options, description) => {
+		const result = await engine.run({ ...waitByCallback, options });
+		const error = errorOf(result)!;
+		expect(error.message).toBe(`Wait By "Zapier's Callback" cannot be used with these options`);
+		expect(error.description).toMatch(description);
+		expect(engine.apiLog()).toEqual([]);
+	});
+
+	test('a run that cannot be created fails the node, naming the runs made for the other items, and nothing waits', async () => {
+		engine.sandbox.configure({ callbackDelivery: 'never' });
+		const result = await engine.run({ ...waitByCallback, inputs: '={{ $json.n === 1 ? "not json" : $json }}' }, { items: items(2) });
+		expect(errorOf(result)?.context?.itemIndex).toBe(1);
+		expect(result.waitTill).toBeUndefined();
+	});
+});

@@ -12,6 +12,8 @@ export interface ExecutionShared {
 	runs: ItemRuns;
 	/** Whether an AI agent called the node as a tool. */
 	asTool: boolean;
+	/** Set by items whose runs call back to resume the execution: how long it may wait for them. */
+	callbackDeadline?: number;
 }
 
 export function executionShared(ctx: IExecuteFunctions): ExecutionShared {
@@ -29,6 +31,8 @@ export interface OperationModule {
 	execute(this: IExecuteFunctions, itemIndex: number, shared: ExecutionShared): Promise<INodeExecutionData[]>;
 	/** How many items may run at once (default 1). */
 	concurrency?: (ctx: IExecuteFunctions) => number;
+	/** What is left to do once every item is through, with the node's output (such as waiting for callbacks). */
+	settle?: (this: IExecuteFunctions, output: INodeExecutionData[], shared: ExecutionShared) => Promise<void>;
 	/** What an AI agent is given of an output item (default: all of it). */
 	toolOutput?: (json: IDataObject) => IDataObject;
 }

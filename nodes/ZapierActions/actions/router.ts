@@ -45,7 +45,9 @@ export async function router(this: IExecuteFunctions, resources: Record<string, 
 		const itemIndex = Math.min(...failures.keys());
 		throw withOtherRuns(nodeError(this, failures.get(itemIndex)!, itemIndex), shared.runs, itemIndex);
 	}
-	return [outputs.flat()];
+	const output = outputs.flat();
+	await operation.settle?.call(this, output, shared);
+	return [output];
 }
 
 function nodeError(ctx: IExecuteFunctions, error: Error, itemIndex: number): NodeApiError | NodeOperationError {

@@ -5,6 +5,7 @@ import type {
 	IHttpRequestOptions,
 	ILoadOptionsFunctions,
 	IN8nHttpFullResponse,
+	IWebhookFunctions,
 } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
@@ -22,6 +23,7 @@ import { apiUrl, parseBaseUrl } from './url';
 
 export const CREDENTIAL_TYPE = 'zapierOAuth2Api';
 export const DEFAULT_BASE_URL = 'https://api.zapier.com';
+export const ZAPIER_KEYS_URL = 'https://zapier.com/.well-known/jwks.json';
 
 /** The credential's numbers, held where every timer and the limiter stay exact. */
 const CREDENTIAL_NUMBERS: Record<'rateLimit' | 'rateLimitWindowSeconds' | 'requestTimeoutSeconds', NumberBounds & { field: string }> = {
@@ -32,7 +34,8 @@ const CREDENTIAL_NUMBERS: Record<'rateLimit' | 'rateLimitWindowSeconds' | 'reque
 	requestTimeoutSeconds: { field: 'Request Timeout (Seconds)', min: 1, max: 3_600, fallback: 30 },
 };
 
-export type ZapierContext = IExecuteFunctions | ILoadOptionsFunctions;
+/** Where the node talks to Zapier: running, filling the editor's lists, or resuming on a callback. */
+export type ZapierContext = IExecuteFunctions | ILoadOptionsFunctions | IWebhookFunctions;
 
 export interface ZapierRequest {
 	method: IHttpRequestMethods;
@@ -60,6 +63,8 @@ export interface Connection {
 	base: URL;
 	limiter: RateLimiter;
 	timeoutMs: number;
+	/** Where the keys that sign Zapier's callbacks are published. */
+	callbackKeysUrl: string;
 }
 
 function credentialSetting<T>(ctx: ZapierContext, field: string, result: Checked<T>): T {
@@ -82,6 +87,7 @@ export async function connection(ctx: ZapierContext): Promise<Connection> {
 		base,
 		limiter: credentialLimiter(credentialId, base, number('rateLimit'), Math.round(number('rateLimitWindowSeconds') * 1000)),
 		timeoutMs: Math.round(number('requestTimeoutSeconds') * 1000),
+		callbackKeysUrl: typeof credentials.callbackKeysUrl === 'string' && credentials.callbackKeysUrl.trim() ? credentials.callbackKeysUrl.trim() : ZAPIER_KEYS_URL,
 	};
 }
 

@@ -1,11 +1,11 @@
 /** Waiting without outliving the execution: every wait stops when it is cancelled, and clears its timer. */
-import type { IExecuteFunctions, ILoadOptionsFunctions } from 'n8n-workflow';
+import type { IExecuteFunctions, ILoadOptionsFunctions, IWebhookFunctions } from 'n8n-workflow';
 import { NodeOperationError, sleep } from 'n8n-workflow';
 
 /** The longest a Node.js timer waits: a longer one fires at once. */
 const MAX_TIMER_MS = 2_147_483_647;
 
-type Context = IExecuteFunctions | ILoadOptionsFunctions;
+type Context = IExecuteFunctions | ILoadOptionsFunctions | IWebhookFunctions;
 
 export function cancelSignal(ctx: Context): AbortSignal | undefined {
 	return 'getExecutionCancelSignal' in ctx && typeof ctx.getExecutionCancelSignal === 'function'

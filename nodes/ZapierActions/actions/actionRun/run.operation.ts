@@ -13,6 +13,7 @@ import { actionLocator, actionTypeFilter, appLocator, authenticationLocator, onT
 import type { ExecutionShared } from '../operation';
 import type { Picks } from '../picks';
 import { readPicks } from '../picks';
+import { resumeUrl, waitForCallbacks, waitingItem } from './callbackWait';
 import { finishedRunOutput, timeoutMs } from './runOutput';
 import { waitForRun } from './wait';
 
@@ -21,7 +22,9 @@ const MAX_CONCURRENCY = 100;
 
 const properties: INodeProperties[] = [
 	appLocator,
-	{ ...actionTypeFilter, displayOptions: { show: { 'action.mode': ['list'] } } },
+	// Rooted ('/'): n8n 1.x resolves only a sibling's name or a root path, and fails every execution
+	// ("Max iterations reached!") on a bare 'action.mode'. At the top level both read the same value.
+	{ ...actionTypeFilter, displayOptions: { show: { '/action.mode': ['list'] } } },
 	actionLocator,
 	authenticationLocator,
 	{
@@ -69,6 +72,26 @@ const properties: INodeProperties[] = [
 		type: 'boolean',
 		default: true,
 		description: 'Whether to wait for the run to finish and return its results. Otherwise the run ID is returned at once.',
+	},
+	{
+		displayName: 'Wait By',
+		name: 'waitBy',
+		type: 'options',
+		options: [
+			{
+				name: 'Reading the Run',
+				value: 'polling',
+				description: 'Read the run until it finishes, on a schedule that spares the rate limit. Works everywhere.',
+			},
+			{
+				name: "Zapier's Callback",
+				value: 'callback',
+				description:
+					"The execution waits without holding a worker until Zapier calls back when the run ends. n8n's WEBHOOK_URL must be a public HTTPS address.",
+			},
+		],
+		default: 'polling',
+		displayOptions: { show: { waitForCompletion: [true] } },
 	},
 	{
 		displayName: 'Options',
@@ -145,10 +168,15 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, shared
 	const wait = this.getNodeParameter('waitForCompletion', itemIndex, true) as boolean;
 	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
 	const timeout = wait ? timeoutMs(this, options, itemIndex) : 0;
-	const callbackUrl = await readCallbackUrl(this, options, itemIndex);
+	const byCallback = wait && waitsByCallback(this, options, itemIndex, shared);
+	const callbackUrl = byCallback ? { callback_url: await resumeUrl(this, itemIndex) } : await readCallbackUrl(this, options, itemIndex);
 
 	const { id, pressure } = await runOnce(this, itemIndex, shared, { inputs, ...callbackUrl });
 	if (!wait) return [{ json: { id, status: 'waiting' } }];
+	if (byCallback) {
+		shared.callbackDeadline = Math.max(shared.callbackDeadline ?? 0, Date.now() + timeout);
+		return [{ json: waitingItem(id) }];
+	}
 
 	const waited = await waitForRun(this, id, timeout, itemIndex, { at: Date.now(), pressure }, shared.durations);
 	return finishedRunOutput(this, waited, itemIndex, {
@@ -157,6 +185,31 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, shared
 		returnRunErrorsAsData: options.returnRunErrorsAsData as boolean | undefined,
 		timeoutSeconds: timeout / 1000,
 	});
+}
+
+/**
+ * Whether the item waits by Zapier's callback. An agent's tool call always reads the run: the agent
+ * needs its answer within the call.
+ */
+function waitsByCallback(ctx: IExecuteFunctions, options: IDataObject, itemIndex: number, shared: ExecutionShared): boolean {
+	if (shared.asTool || ctx.getNodeParameter('waitBy', itemIndex, 'polling') !== 'callback') return false;
+	const conflict = !isEmpty(options.callbackUrl)
+		? 'Callback URL is set: waiting by callback sends the execution\'s own resume URL. Clear Callback URL, or wait by reading the run.'
+		: options.onTimeout === 'fail'
+			? 'On Timeout is "Fail", which cannot apply: n8n resumes a wait that timed out without running the node, so the runs are output as still waiting. Choose "Return the Run as Still Waiting", or wait by reading the run.'
+			: undefined;
+	if (conflict) {
+		throw new NodeOperationError(ctx.getNode(), `Wait By "Zapier's Callback" cannot be used with these options`, {
+			itemIndex,
+			description: `${conflict} Nothing was sent to Zapier for this item.`,
+		});
+	}
+	return true;
+}
+
+/** Runs that call back when they end: the execution waits for them without holding a worker. */
+export async function settle(this: IExecuteFunctions, output: INodeExecutionData[], shared: ExecutionShared): Promise<void> {
+	if (shared.callbackDeadline !== undefined) await waitForCallbacks(this, output, shared.callbackDeadline);
 }
 
 /** The callback URL to send, checked as Zapier would check it when the credential talks to Zapier itself. */

@@ -1,4 +1,4 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INode, INodeExecutionData } from 'n8n-workflow';
 
 import { RunError } from '../../helpers/errors';
 import { describeRunFailure, hasFailed } from '../../helpers/runStatus';
@@ -15,13 +15,13 @@ export function timeoutMs(ctx: IExecuteFunctions, options: IDataObject, itemInde
  * run so that "Continue On Fail" can still show its ID and errors.
  */
 export function finishedRunOutput(
-	ctx: IExecuteFunctions,
+	ctx: { getNode(): INode },
 	waited: WaitedRun,
 	itemIndex: number,
 	options: { onTimeout?: string; output?: string; returnRunErrorsAsData?: boolean; timeoutSeconds: number },
 ): INodeExecutionData[] {
 	const { run, timedOut, durationMs } = waited;
-	const item: IDataObject = { ...run, durationMs };
+	const item: IDataObject = durationMs === undefined ? { ...run } : { ...run, durationMs };
 	if (timedOut) {
 		if (options.onTimeout === 'fail') {
 			throw new RunError(

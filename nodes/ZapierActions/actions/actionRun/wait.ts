@@ -5,12 +5,13 @@ import type { ActionRun } from '../../helpers/runStatus';
 import { isFinished, normaliseRun } from '../../helpers/runStatus';
 import type { RunDurations } from '../../transport/poll';
 import { LEARNED_QUANTILE, lastLookAtMs, pollDelayMs } from '../../transport/poll';
+import type { ZapierContext } from '../../transport/request';
 import { zapierRequest } from '../../transport/request';
 import { cancelSignal, DeadlineReached, pause } from '../../transport/timing';
 
 /** The run as Zapier has it now, and how busy the credential's request budget is after asking. */
 export async function readRun(
-	ctx: IExecuteFunctions,
+	ctx: ZapierContext,
 	id: string,
 	itemIndex: number,
 	deadline?: number,
@@ -22,7 +23,8 @@ export async function readRun(
 export interface WaitedRun {
 	run: ActionRun;
 	timedOut: boolean;
-	durationMs: number;
+	/** From creation to the read that found the run finished, when this node saw both. */
+	durationMs?: number;
 }
 
 /**

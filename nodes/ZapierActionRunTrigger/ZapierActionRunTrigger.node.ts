@@ -1,0 +1,76 @@
+import type { IDataObject, INodeType, INodeTypeDescription, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
+import { NodeConnectionTypes } from 'n8n-workflow';
+
+import { readSignedCallback, refusalOf, refuseCallback } from '../ZapierActions/transport/callbacks';
+import { ZAPIER_KEYS_URL } from '../ZapierActions/transport/request';
+import { seenBefore } from './redeliveries';
+
+export class ZapierActionRunTrigger implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Zapier Action Run Trigger',
+		name: 'zapierActionRunTrigger',
+		icon: { light: 'file:zapier.svg', dark: 'file:zapier.dark.svg' },
+		group: ['trigger'],
+		version: 1,
+		subtitle: 'On a finished action run',
+		description: 'Starts the workflow when Zapier calls back with a finished action run',
+		defaults: { name: 'Zapier Action Run Trigger' },
+		inputs: [],
+		outputs: [NodeConnectionTypes.Main],
+		webhooks: [{ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', path: 'zapier-action-runs' }],
+		properties: [
+			{
+				displayName:
+					"Use this trigger's Production URL as the Callback URL of a Zapier Actions Run (Options → Callback URL), and activate this workflow. Each finished run starts one execution.",
+				name: 'usage',
+				type: 'notice',
+				default: '',
+			},
+			{
+				displayName: 'Options',
+				name: 'options',
+				type: 'collection',
+				placeholder: 'Add Option',
+				default: {},
+				options: [
+					{
+						displayName: 'Redeliveries',
+						name: 'redeliveries',
+						type: 'options',
+						options: [
+							{ name: 'Drop', value: 'drop', description: 'A run that arrives again starts nothing' },
+							{ name: 'Output Marked', value: 'mark', description: 'A run that arrives again starts an execution with redelivery: true' },
+						],
+						default: 'drop',
+						description:
+							'What to do with a run Zapier sends again (it retries a callback whose delivery failed). Remembered by the n8n process that receives the callbacks.',
+					},
+					{
+						displayName: 'Signing Keys URL',
+						name: 'keysUrl',
+						type: 'string',
+						default: ZAPIER_KEYS_URL,
+						description: "Where the keys (JWKS) that sign Zapier's callbacks are published. A callback not signed by one of them is refused.",
+					},
+				],
+			},
+		],
+	};
+
+	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
+		const options = this.getNodeParameter('options', {}) as IDataObject;
+		const keysUrl = typeof options.keysUrl === 'string' && options.keysUrl.trim() ? options.keysUrl.trim() : ZAPIER_KEYS_URL;
+		const callback = await readSignedCallback(this, keysUrl);
+		if (!callback.ok) {
+			const { status, message } = refusalOf(callback);
+			return refuseCallback(this, status, message);
+		}
+		const run = callback.value;
+		const trigger = `${this.getWorkflow().id ?? ''}|${this.getNode().id}`;
+		if (seenBefore(trigger, run.id)) {
+			if (options.redeliveries !== 'mark') return { webhookResponse: { received: true, redelivery: true } };
+			return { workflowData: [[{ json: { ...run, redelivery: true } }]] };
+		}
+		return { workflowData: [[{ json: run }]] };
+	}
+}

@@ -1,0 +1,110 @@
+/**
+ * Waiting by Zapier's callback: the runs are created with the execution's resume URL as their callback
+ * URL, and the execution waits (n8n's wait/resume) without holding a worker. n8n resumes a waiting
+ * execution once, and runs none of the node's code when the wait times out: so before waiting, the
+ * node's input becomes one "waiting" item per run, which is what n8n passes on at the timeout (no run
+ * is lost from view), and what every callback finds. A callback resumes the execution only when every
+ * run is known finished: the others are read, the most recent first, and the first still going ends
+ * the look. Nothing is kept between callbacks, so any process of n8n can take any of them.
+ */
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
+
+import { errorItem } from '../../helpers/output.utils';
+import type { ActionRun } from '../../helpers/runStatus';
+import { isFinished } from '../../helpers/runStatus';
+import { isJsonObject, need } from '../../helpers/validate';
+import { readSignedCallback, refusalOf, refuseCallback } from '../../transport/callbacks';
+import { apiBase, connection } from '../../transport/request';
+import { checkCallbackUrl, isZapierApi } from '../../transport/url';
+import { finishedRunOutput } from './runOutput';
+import { readRun } from './wait';
+
+/** n8n's own "wait indefinitely": no wait outlasts it, whatever the timeout. */
+const LATEST_WAIT_MS = Date.UTC(3000, 0, 1);
+const RESUME_URL_FIELD = "n8n's resume URL (from its WEBHOOK_URL setting)";
+
+/** The item of a run that waits for its callback, as n8n passes it on if none comes in time. */
+export function waitingItem(id: string): IDataObject {
+	return { id, status: 'waiting', waitingFor: 'callback' };
+}
+
+function waitingRunId(item: INodeExecutionData): string | undefined {
+	const { json } = item;
+	return json.waitingFor === 'callback' && json.status === 'waiting' && typeof json.id === 'string' ? json.id : undefined;
+}
+
+/** The URL Zapier calls back to resume this execution, checked as Zapier would check it. */
+export async function resumeUrl(ctx: IExecuteFunctions, itemIndex: number): Promise<string> {
+	const url = String(ctx.evaluateExpression('{{ $execution.resumeUrl }}', itemIndex) ?? '');
+	const strict = isZapierApi(await apiBase(ctx));
+	return need(ctx.getNode(), RESUME_URL_FIELD, checkCallbackUrl(url, strict), itemIndex);
+}
+
+/** Puts the execution to wait for the callbacks of the runs in `output`, until `deadline` at the latest. */
+export async function waitForCallbacks(ctx: IExecuteFunctions, output: INodeExecutionData[], deadline: number): Promise<void> {
+	if (!output.some((item) => waitingRunId(item) !== undefined)) return;
+	ctx.getExecuteData().data = { main: [output] };
+	await ctx.putExecutionToWait(new Date(Math.min(deadline, LATEST_WAIT_MS)));
+}
+
+/** The items this execution waits with, as put there by `waitForCallbacks`. */
+function waitingItems(ctx: IWebhookFunctions): INodeExecutionData[] {
+	const items = ctx.evaluateExpression('{{ $input.all() }}', 0);
+	return Array.isArray(items) ? (items as unknown as INodeExecutionData[]).filter((item) => isJsonObject(item?.json)) : [];
+}
+
+function continuesOnFail(ctx: IWebhookFunctions): boolean {
+	const node = ctx.getNode();
+	return node.continueOnFail === true || (node.onError !== undefined && node.onError !== 'stopWorkflow');
+}
+
+/** The output for each item once every run is finished: as a wait by polling would give it. */
+function resumedOutput(ctx: IWebhookFunctions, items: INodeExecutionData[], finished: Map<string, ActionRun>): INodeExecutionData[] {
+	const options = ctx.getNodeParameter('options', {}) as IDataObject;
+	return items.flatMap((item, index) => {
+		const pairedItem = item.pairedItem ?? { item: index };
+		const id = waitingRunId(item);
+		if (id === undefined) return [{ json: item.json, pairedItem }];
+		try {
+			const output = finishedRunOutput(ctx, { run: finished.get(id)!, timedOut: false }, index, {
+				output: options.output as string | undefined,
+				returnRunErrorsAsData: options.returnRunErrorsAsData as boolean | undefined,
+				timeoutSeconds: 0,
+			});
+			return output.map((result) => ({ json: result.json, pairedItem }));
+		} catch (error) {
+			if (!continuesOnFail(ctx)) throw error;
+			return [{ json: errorItem(error as Error), pairedItem }];
+		}
+	});
+}
+
+/**
+ * A callback to a waiting execution: refused unless Zapier signed it and it is one of this execution's
+ * runs; it resumes the execution once every run is finished, and otherwise leaves it waiting.
+ */
+export async function resumeOnCallback(this: IWebhookFunctions): Promise<IWebhookResponseData> {
+	const callback = await readSignedCallback(this, (await connection(this)).callbackKeysUrl);
+	if (!callback.ok) {
+		const { status, message } = refusalOf(callback);
+		return refuseCallback(this, status, message);
+	}
+	const items = waitingItems(this);
+	const waiting = items.map((item, index) => ({ id: waitingRunId(item), index })).filter((run) => run.id !== undefined);
+	if (!waiting.some((run) => run.id === callback.value.id)) {
+		return refuseCallback(this, 400, `Callback refused: run ${callback.value.id} is not one this execution waits for`);
+	}
+	const finished = new Map<string, ActionRun>([[callback.value.id, callback.value]]);
+	for (const { id, index } of waiting.reverse()) {
+		if (finished.has(id!)) continue;
+		let run: ActionRun;
+		try {
+			({ run } = await readRun(this, id!, index));
+		} catch (error) {
+			return refuseCallback(this, 503, `Could not read the other runs of this execution: ${(error as Error).message}`);
+		}
+		if (!isFinished(run)) return { webhookResponse: { received: true, waitingFor: waiting.length - finished.size } };
+		finished.set(id!, run);
+	}
+	return { workflowData: [resumedOutput(this, items, finished)] };
+}
