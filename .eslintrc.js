@@ -1,6 +1,7 @@
 /**
  * Every TypeScript file is linted: TypeScript's recommended rules everywhere, n8n's own rules for the
  * shipped code (community package.json, credentials, nodes), looser ones where tests and tools need them.
+ * ESLint 9 reads this through eslint.config.mjs, which adds n8n's community-nodes rules on top.
  */
 module.exports = {
 	root: true,

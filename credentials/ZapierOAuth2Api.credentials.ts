@@ -84,7 +84,7 @@ export class ZapierOAuth2Api implements ICredentialType {
 			type: 'string',
 			default: 'https://zapier.com/.well-known/jwks.json',
 			description:
-				"Where Zapier publishes the keys (JWKS) that sign its callbacks. A run waiting by callback resumes only for a callback signed by one of them.",
+				'Where Zapier publishes the keys (JWKS) that sign its callbacks. A run waiting by callback resumes only for a callback signed by one of them.',
 		},
 		{
 			displayName: 'Auth URI Query Parameters',

@@ -1,6 +1,6 @@
 /**
- * A real n8n 2.x server for end-to-end checks and `npm run dev`: provisioned by
- * scripts/provision-n8n.sh (pinned n8n under a pinned Node 24, cached outside the checkout), with this
+ * A real n8n server for end-to-end checks and `npm run dev`: provisioned by scripts/provision-n8n.sh
+ * (a pinned n8n, 2.x under Node 24 or 1.x under Node 22, cached outside the checkout), with this
  * package installed from its packed tarball into n8n's community nodes folder, as a user would.
  */
 import { execFileSync, spawn } from 'node:child_process';
@@ -23,9 +23,16 @@ export interface N8nInstall {
 	version: string;
 }
 
-/** Installs (or reuses) the pinned n8n; fails with the provisioning script's message. */
-export function provisionN8n(): N8nInstall {
-	const out = execFileSync('bash', [join(ROOT, 'scripts/provision-n8n.sh')], { stdio: ['ignore', 'pipe', 'inherit'] });
+/** The n8n version to run: N8N_VERSION (the end-to-end suite sets it per jest project), else the script's default. */
+export const requestedN8nVersion = (): string | undefined => process.env.N8N_VERSION || undefined;
+
+/** The major version of the n8n the suite runs (2 unless N8N_VERSION names another). */
+export const requestedN8nMajor = (): number => Number((requestedN8nVersion() ?? '2').split('.')[0]);
+
+/** Installs (or reuses) the pinned n8n (or `version`); fails with the provisioning script's message. */
+export function provisionN8n(version = requestedN8nVersion()): N8nInstall {
+	const script = join(ROOT, 'scripts/provision-n8n.sh');
+	const out = execFileSync('bash', [script, ...(version ? [version] : [])], { stdio: ['ignore', 'pipe', 'inherit'] });
 	const dir = out.toString().trim().split('\n').pop()!;
 	return {
 		dir,
@@ -108,6 +115,8 @@ export class N8nServer {
 			N8N_LISTEN_ADDRESS: '127.0.0.1',
 			N8N_HOST: '127.0.0.1',
 			N8N_LOG_LEVEL: process.env.N8N_E2E_LOG_LEVEL ?? 'warn',
+			// n8n 1.x warns on every command that the settings file is readable by others (a temporary folder).
+			N8N_ENFORCE_SETTINGS_FILE_PERMISSIONS: 'false',
 			...(port ? { N8N_PORT: String(port), WEBHOOK_URL: `http://127.0.0.1:${port}/` } : {}),
 			...(brokerPort ? { N8N_RUNNERS_BROKER_PORT: String(brokerPort) } : {}),
 			...this.extraEnv,
@@ -125,6 +134,10 @@ export class N8nServer {
 			cwd: nodesDir,
 			stdio: 'ignore',
 		});
+	}
+
+	get major(): number {
+		return Number(this.install.version.split('.')[0]);
 	}
 
 	/** n8n's own CLI, against this user folder. */
@@ -150,7 +163,10 @@ export class N8nServer {
 			writeFileSync(join(dir, `${workflow.id}.json`), JSON.stringify({ active: false, settings: { executionOrder: 'v1' }, ...workflow }));
 		}
 		this.cli(['import:workflow', '--separate', `--input=${dir}`]);
-		for (const workflow of workflows.filter((w) => w.publish)) this.cli(['publish:workflow', `--id=${workflow.id}`]);
+		// n8n 2.x publishes a workflow; n8n 1.x has no publishing and activates it instead.
+		const activate = (id: string) =>
+			this.major >= 2 ? ['publish:workflow', `--id=${id}`] : ['update:workflow', `--id=${id}`, '--active=true'];
+		for (const workflow of workflows.filter((w) => w.publish)) this.cli(activate(workflow.id));
 	}
 
 	/** The credential as n8n stores it now, decrypted. */
@@ -177,7 +193,9 @@ export class N8nServer {
 		while (Date.now() < deadline) {
 			if (this.process.exitCode !== null) throw new Error(`n8n exited early:\n${this.log}`);
 			const health = await fetch(`${this.url}/healthz/readiness`).catch(() => undefined);
-			if (health?.ok) return this.url;
+			// n8n 1.x is ready before its REST routes are: /rest/settings answers once they are.
+			const rest = health?.ok ? await fetch(`${this.url}/rest/settings`).catch(() => undefined) : undefined;
+			if (rest?.ok) return this.url;
 			await new Promise((r) => setTimeout(r, 500));
 		}
 		throw new Error(`n8n did not become ready within 180 s:\n${this.log}`);

@@ -11,7 +11,7 @@ import example from '../examples/run-an-action.json';
 import { connectToSandbox } from '../sandbox/connect';
 import type { SandboxConfig } from '../sandbox/server';
 import { ZapierSandbox } from '../sandbox/server';
-import type { WorkflowImport } from './n8n';
+import type { CredentialImport, WorkflowImport } from './n8n';
 import { N8nServer, packPackage, provisionN8n } from './n8n';
 
 export const CREDENTIAL = { id: 'zapier-sandbox', name: 'Zapier sandbox' };
@@ -29,6 +29,8 @@ export async function startStack(options: {
 	sandboxPort?: number;
 	n8nPort?: number;
 	env?: Record<string, string>;
+	/** Further credentials to import beside the Zapier one (e.g. a chat model's). */
+	credentials?: CredentialImport[];
 	/** Queue mode: this many `n8n worker` processes beside the main one. */
 	workers?: number;
 }): Promise<Stack> {
@@ -37,7 +39,10 @@ export async function startStack(options: {
 	await sandbox.start(options.sandboxPort);
 	const n8n = new N8nServer(install, undefined, options.env);
 	n8n.installPackage(packPackage(mkdtempSync(join(tmpdir(), 'zapier-pack-'))));
-	n8n.importCredentials([{ ...CREDENTIAL, type: 'zapierOAuth2Api', data: { ...(await connectToSandbox(sandbox.url, sandbox.config)) } }]);
+	n8n.importCredentials([
+		{ ...CREDENTIAL, type: 'zapierOAuth2Api', data: { ...(await connectToSandbox(sandbox.url, sandbox.config)) } },
+		...(options.credentials ?? []),
+	]);
 	const exampleWorkflow = { ...(example as unknown as WorkflowImport), id: EXAMPLE_WORKFLOW_ID };
 	n8n.importWorkflows([exampleWorkflow, ...(options.workflows ?? [])]);
 	await n8n.start(options.n8nPort);

@@ -13,6 +13,8 @@ export type CallbackDelivery = 'once' | 'twice' | 'never';
 export type CallbackSignature = 'valid' | 'forged' | 'expired' | 'none';
 
 const JWKS_PATH = '/.well-known/jwks.json';
+const DELIVERY_ATTEMPTS = 3;
+const RETRY_DELAY_MS = 1_000;
 
 function keyPair(): { privateKey: KeyObject; publicKey: KeyObject; kid: string } {
 	return { ...generateKeyPairSync('rsa', { modulusLength: 2048 }), kid: `sandbox-${randomBytes(4).toString('hex')}` };
@@ -65,15 +67,23 @@ export class Callbacks {
 		this.timers.add(timer);
 	}
 
-	private async deliver(url: string, payload: object, runId: string): Promise<void> {
+	/** As Zapier does: tried again after a 5xx or no answer, up to 3 times in all, within seconds; a 4xx is final. */
+	private async deliver(url: string, payload: object, runId: string, attempt = 1): Promise<void> {
 		const body = JSON.stringify(payload);
 		const signature = this.signature(body, runId);
 		this.host.counters.callbacksSent++;
-		await fetch(url, {
+		const status = await fetch(url, {
 			method: 'POST',
 			headers: { 'Content-Type': 'application/json', ...(signature ? { 'Zapier-Callback-Signature': signature } : {}) },
 			body,
-		}).catch(() => undefined);
+		}).then(
+			(response) => response.status,
+			() => 0,
+		);
+		this.host.counters.callbackAnswers.push({ runId, at: Date.now(), status });
+		if ((status === 0 || status >= 500) && attempt < DELIVERY_ATTEMPTS) {
+			this.later(RETRY_DELAY_MS * attempt, () => void this.deliver(url, payload, runId, attempt + 1));
+		}
 	}
 
 	private signature(body: string, runId: string): string | undefined {

@@ -77,6 +77,8 @@ export interface Counters {
 	tokensIssued: number;
 	refreshes: number;
 	callbacksSent: number;
+	/** Each callback delivery attempt: the run, when it ended, and the status answered (0: no answer). */
+	callbackAnswers: Array<{ runId: string; at: number; status: number }>;
 }
 
 /** What the modules read of the sandbox that composes them; config and counters are replaced on reset, so read them each time. */

@@ -14,6 +14,7 @@ export interface SandboxCredentialData {
 	scope: string;
 	oauthTokenData: Record<string, unknown>;
 	rateLimit: number;
+	callbackKeysUrl: string;
 }
 
 export const SCOPE = 'zap zap:write action:run connection:read';
@@ -54,5 +55,6 @@ export async function connectToSandbox(
 		scope: SCOPE,
 		oauthTokenData: (await token.json()) as Record<string, unknown>,
 		rateLimit,
+		callbackKeysUrl: `${url}/.well-known/jwks.json`,
 	};
 }

@@ -29,7 +29,7 @@ export type { RunScript } from './runs';
 export { validateRunRequest } from './runs';
 
 function newCounters(): Counters {
-	return { requests: {}, log: [], runsCreated: 0, rateLimited: 0, tokensIssued: 0, refreshes: 0, callbacksSent: 0 };
+	return { requests: {}, log: [], runsCreated: 0, rateLimited: 0, tokensIssued: 0, refreshes: 0, callbacksSent: 0, callbackAnswers: [] };
 }
 
 export class ZapierSandbox {

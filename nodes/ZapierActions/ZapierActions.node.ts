@@ -15,6 +15,8 @@ import * as app from './actions/app/App.resource';
 import * as authentication from './actions/authentication/Authentication.resource';
 import type { ResourceOperations } from './actions/operation';
 import { router } from './actions/router';
+import { toolDescription } from './actions/toolDescription';
+import { callbackWebhookMethods } from './helpers/callbackWebhook';
 import { getInputFields } from './methods/resourceMapping';
 import { searchActions, searchApps, searchAuthentications } from './methods/listSearch';
 
@@ -45,6 +47,7 @@ export class ZapierActions implements INodeType {
 		// Where Zapier's callback resumes an execution that waits for its runs ("Wait By: Zapier's Callback").
 		webhooks: [{ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', path: '', restartWebhook: true }],
 		properties: [
+			toolDescription,
 			{
 				displayName: 'Resource',
 				name: 'resource',
@@ -73,6 +76,8 @@ export class ZapierActions implements INodeType {
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return await router.call(this, RESOURCES);
 	}
+
+	webhookMethods = callbackWebhookMethods;
 
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 		return await resumeOnCallback.call(this);

@@ -29,8 +29,9 @@ export async function launchBrowser(): Promise<Browser> {
 
 export async function signIn(page: Page, baseUrl: string): Promise<void> {
 	await page.goto(`${baseUrl}/signin`);
-	await page.fill('#emailOrLdapLoginId', OWNER.email);
-	await page.fill('#password', OWNER.password);
+	// n8n 2.x gives the inputs these IDs; n8n 1.x only names them.
+	await page.fill('#emailOrLdapLoginId, input[name="emailOrLdapLoginId"]', OWNER.email);
+	await page.fill('#password, input[name="password"]', OWNER.password);
 	await page.keyboard.press('Enter');
 	await page.waitForURL((url) => !url.pathname.startsWith('/signin'), { timeout: 60_000 });
 }

@@ -112,7 +112,9 @@ describe("waiting by Zapier's callback", () => {
 		const result = await engine.run({ ...waitByCallback, options: { timeout: 600 } }, { items: items(3) });
 		expect(errorOf(result)).toBeUndefined();
 		const runs = engine.sandbox.state().runs;
-		expect(runs.map((run) => run.callbackUrl)).toEqual(Array(3).fill(expect.stringMatching(/^http:\/\/127\.0\.0\.1\/webhook-waiting\/[^/]+$/)));
+		expect(runs.map((run) => run.callbackUrl)).toEqual(
+			Array(3).fill(expect.stringMatching(/^http:\/\/127\.0\.0\.1\/webhook-waiting\/[^/]+$/)),
+		);
 		expect(engine.apiLog().map((entry) => entry.route)).toEqual(Array(3).fill('POST /v2/action-runs'));
 		const waitTill = result.waitTill!.getTime();
 		expect(waitTill).toBeGreaterThanOrEqual(before + 600_000);
@@ -127,7 +129,9 @@ describe("waiting by Zapier's callback", () => {
 		engine.setCredential({ apiBaseUrl: 'https://api.zapier.com' });
 		const result = await engine.run(waitByCallback);
 		const error = errorOf(result)!;
-		expect(error.message).toMatch(/^n8n's resume URL \(from its WEBHOOK_URL setting\) "http:\/\/127\.0\.0\.1\/webhook-waiting\/[^"]+" must start with https:\/\/$/);
+		expect(error.message).toMatch(
+			/^n8n's resume URL \(from its WEBHOOK_URL setting\) "http:\/\/127\.0\.0\.1\/webhook-waiting\/[^"]+" must start with https:\/\/$/,
+		);
 		expect(error.context?.itemIndex).toBe(0);
 		expect(engine.apiLog()).toEqual([]);
 		expect(result.waitTill).toBeUndefined();

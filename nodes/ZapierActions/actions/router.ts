@@ -43,7 +43,8 @@ export async function router(this: IExecuteFunctions, resources: Record<string, 
 
 	if (failures.size) {
 		const itemIndex = Math.min(...failures.keys());
-		throw withOtherRuns(nodeError(this, failures.get(itemIndex)!, itemIndex), shared.runs, itemIndex);
+		const error = withOtherRuns(nodeError(this, failures.get(itemIndex)!, itemIndex), shared.runs, itemIndex);
+		throw shared.asTool ? toolError(error) : error;
 	}
 	const output = outputs.flat();
 	await operation.settle?.call(this, output, shared);
@@ -54,6 +55,17 @@ function nodeError(ctx: IExecuteFunctions, error: Error, itemIndex: number): Nod
 	return error instanceof NodeApiError || error instanceof NodeOperationError
 		? error
 		: new NodeOperationError(ctx.getNode(), error, { itemIndex });
+}
+
+/**
+ * n8n hands an agent only the message of a tool's error (the description is dropped), so a tool's
+ * error carries its description in the message: the hint, and whether anything was sent, are what
+ * the model acts on.
+ */
+function toolError(error: NodeApiError | NodeOperationError): NodeApiError | NodeOperationError {
+	const description = typeof error.description === 'string' ? error.description.trim() : '';
+	if (description && !error.message.includes(description)) error.message = `${error.message.replace(/[\s.]+$/, '')}. ${description}`;
+	return error;
 }
 
 /** The node fails for one item: the runs made for the others are named, so that none is lost from view. */

@@ -14,6 +14,8 @@ interface ErrorLike {
 	failure?: { cause?: string };
 	config?: { url?: string };
 	response?: { status?: number; headers?: unknown; data?: unknown };
+	httpCode?: string | null;
+	context?: { data?: unknown };
 }
 
 function plainHeaders(headers: unknown): Headers {
@@ -84,7 +86,13 @@ export function describeFailure(thrown: unknown, requestUrl: string, signal?: Ab
 			body: response.data,
 		};
 	}
-	const code = inner.code ?? outer.code ?? 'UNKNOWN';
+	// n8n 1.x's NodeApiError drops the error it wraps: its status (or network code) is left in
+	// `httpCode` and a JSON body in `context.data`; the headers are gone.
+	const httpCode = typeof outer.httpCode === 'string' ? outer.httpCode : undefined;
+	if (httpCode && /^[1-5]\d\d$/.test(httpCode)) {
+		return { kind: 'http', status: Number(httpCode), headers: {}, body: outer.context?.data };
+	}
+	const code = inner.code ?? outer.code ?? httpCode ?? 'UNKNOWN';
 	const message = inner.message ?? outer.message ?? 'Unknown network error';
 	return { kind: 'network', code, message, sent: !wasNeverSent(code) };
 }

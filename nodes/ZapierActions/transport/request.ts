@@ -87,7 +87,10 @@ export async function connection(ctx: ZapierContext): Promise<Connection> {
 		base,
 		limiter: credentialLimiter(credentialId, base, number('rateLimit'), Math.round(number('rateLimitWindowSeconds') * 1000)),
 		timeoutMs: Math.round(number('requestTimeoutSeconds') * 1000),
-		callbackKeysUrl: typeof credentials.callbackKeysUrl === 'string' && credentials.callbackKeysUrl.trim() ? credentials.callbackKeysUrl.trim() : ZAPIER_KEYS_URL,
+		callbackKeysUrl:
+			typeof credentials.callbackKeysUrl === 'string' && credentials.callbackKeysUrl.trim()
+				? credentials.callbackKeysUrl.trim()
+				: ZAPIER_KEYS_URL,
 	};
 }
 

@@ -24,6 +24,29 @@ test('an HTTP error wrapped by n8n gives status, headers and body, and nothing o
 	expect(JSON.stringify(failure)).not.toContain('secret-token');
 });
 
+test("n8n 1.x's NodeApiError, which keeps only the status and the JSON body, still reads as the HTTP answer", () => {
+	// n8n-workflow 1.x's error classes lose the wrapped axios error (a class field resets `cause`).
+	const legacy = (message: string, httpCode: string, data?: unknown) =>
+		Object.assign(new Error(message), { httpCode, ...(data ? { context: { data } } : { context: {} }) });
+	expect(describeFailure(legacy('Bad request', '400', { errors: [{ detail: 'Bad email.' }] }), REQUEST_URL)).toEqual({
+		kind: 'http',
+		status: 400,
+		headers: {},
+		body: { errors: [{ detail: 'Bad email.' }] },
+	});
+	expect(describeFailure(legacy('Request failed with status code 302', '302'), REQUEST_URL)).toEqual({
+		kind: 'http',
+		status: 302,
+		headers: {},
+		body: undefined,
+	});
+	expect(describeFailure(legacy('The service refused the connection', 'ECONNREFUSED'), REQUEST_URL)).toMatchObject({
+		kind: 'network',
+		code: 'ECONNREFUSED',
+		sent: false,
+	});
+});
+
 test('network errors say whether the request may have been sent', () => {
 	expect(describeFailure(new AxiosError('socket hang up', 'ECONNRESET'), REQUEST_URL)).toMatchObject({
 		kind: 'network',

@@ -14,7 +14,7 @@ export const description: INodeProperties[] = [
 		noDataExpression: true,
 		displayOptions: { show: { resource: ['action'] } },
 		options: [
-			{ name: 'List', value: 'list', description: "List an app's actions", action: 'List actions' },
+			{ name: 'Get Many', value: 'list', description: 'Get many actions of an app', action: 'Get many actions' },
 			{
 				name: 'Get Input Fields',
 				value: 'getInputFields',

@@ -8,6 +8,7 @@
  * the look. Nothing is kept between callbacks, so any process of n8n can take any of them.
  */
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { errorItem } from '../../helpers/output.utils';
 import type { ActionRun } from '../../helpers/runStatus';
@@ -73,7 +74,11 @@ function resumedOutput(ctx: IWebhookFunctions, items: INodeExecutionData[], fini
 			});
 			return output.map((result) => ({ json: result.json, pairedItem }));
 		} catch (error) {
-			if (!continuesOnFail(ctx)) throw error;
+			const failure =
+				error instanceof NodeApiError || error instanceof NodeOperationError
+					? error
+					: new NodeOperationError(ctx.getNode(), error as Error, { itemIndex: index });
+			if (!continuesOnFail(ctx)) throw failure;
 			return [{ json: errorItem(error as Error), pairedItem }];
 		}
 	});

@@ -194,7 +194,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, shared
 function waitsByCallback(ctx: IExecuteFunctions, options: IDataObject, itemIndex: number, shared: ExecutionShared): boolean {
 	if (shared.asTool || ctx.getNodeParameter('waitBy', itemIndex, 'polling') !== 'callback') return false;
 	const conflict = !isEmpty(options.callbackUrl)
-		? 'Callback URL is set: waiting by callback sends the execution\'s own resume URL. Clear Callback URL, or wait by reading the run.'
+		? "Callback URL is set: waiting by callback sends the execution's own resume URL. Clear Callback URL, or wait by reading the run."
 		: options.onTimeout === 'fail'
 			? 'On Timeout is "Fail", which cannot apply: n8n resumes a wait that timed out without running the node, so the runs are output as still waiting. Choose "Return the Run as Still Waiting", or wait by reading the run.'
 			: undefined;

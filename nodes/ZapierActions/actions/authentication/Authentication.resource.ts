@@ -12,7 +12,9 @@ export const description: INodeProperties[] = [
 		type: 'options',
 		noDataExpression: true,
 		displayOptions: { show: { resource: ['authentication'] } },
-		options: [{ name: 'List', value: 'list', description: 'List the connected accounts for an app', action: 'List authentications' }],
+		options: [
+			{ name: 'Get Many', value: 'list', description: 'Get many connected accounts for an app', action: 'Get many authentications' },
+		],
 		default: 'list',
 	},
 	...list.description,

@@ -1,0 +1,115 @@
+/**
+ * Workflows around Zapier's callbacks: one starts runs that call back, the Zapier Action Run Trigger
+ * receives them, and one waits for them. Each passes what it got to a capture server, so that a test
+ * sees what every execution produced, and that an execution started at all.
+ */
+import type { WorkflowImport } from '../../harness/n8n';
+import { NODE_TYPE, PACKAGE_NAME } from '../../harness/n8n';
+import { CREDENTIAL } from '../../harness/stack';
+
+type Node = Record<string, unknown> & { name: string };
+
+export const TRIGGER_WEBHOOK_ID = '00000000-0000-4000-8000-0000000c0001';
+export const MARKING_TRIGGER_WEBHOOK_ID = '00000000-0000-4000-8000-0000000c0002';
+export const triggerUrl = (n8nUrl: string, webhookId = TRIGGER_WEBHOOK_ID) => `${n8nUrl}/webhook/${webhookId}/zapier-action-runs`;
+
+let counter = 0;
+const id = () => `00000000-0000-4000-8000-0000000c${String(++counter).padStart(4, '0')}`;
+
+function chain(workflowId: string, name: string, nodes: Node[]): WorkflowImport {
+	const connections: Record<string, unknown> = {};
+	nodes.slice(0, -1).forEach((node, i) => {
+		connections[node.name] = { main: [[{ node: nodes[i + 1].name, type: 'main', index: 0 }]] };
+	});
+	nodes.forEach((node, i) => (node.position = [i * 240, 0]));
+	return { id: workflowId, name, nodes, connections, publish: true };
+}
+
+const webhook = (path: string, responseMode: 'lastNode' | 'onReceived'): Node => ({
+	id: id(),
+	name: 'Webhook',
+	type: 'n8n-nodes-base.webhook',
+	typeVersion: 2,
+	position: [0, 0],
+	webhookId: id(),
+	parameters: {
+		httpMethod: 'POST',
+		path,
+		responseMode,
+		...(responseMode === 'lastNode' ? { responseData: 'allEntries' } : {}),
+		options: {},
+	},
+});
+
+const splitItems: Node = {
+	id: id(),
+	name: 'Split Out',
+	type: 'n8n-nodes-base.splitOut',
+	typeVersion: 1,
+	position: [0, 0],
+	parameters: { fieldToSplitOut: 'body.items', options: {} },
+};
+
+const zapierRun = (parameters: Record<string, unknown>): Node => ({
+	id: id(),
+	name: 'Run',
+	type: NODE_TYPE,
+	typeVersion: 1,
+	position: [0, 0],
+	parameters: { resource: 'actionRun', operation: 'run', action: 'core:x', inputsMode: 'json', inputs: '={{ $json }}', ...parameters },
+	credentials: { zapierOAuth2Api: CREDENTIAL },
+});
+
+const trigger = (webhookId: string, options: Record<string, unknown>): Node => ({
+	id: id(),
+	name: 'Zapier Action Run Trigger',
+	type: `${PACKAGE_NAME}.zapierActionRunTrigger`,
+	typeVersion: 1,
+	position: [0, 0],
+	webhookId,
+	parameters: { options },
+});
+
+const allItems: Node = {
+	id: id(),
+	name: 'All Items',
+	type: 'n8n-nodes-base.aggregate',
+	typeVersion: 1,
+	position: [0, 0],
+	parameters: { aggregate: 'aggregateAllItemData', destinationFieldName: 'items', options: {} },
+};
+
+const report = (url: string): Node => ({
+	id: id(),
+	name: 'Report',
+	type: 'n8n-nodes-base.httpRequest',
+	typeVersion: 4.2,
+	position: [0, 0],
+	parameters: { method: 'POST', url, sendBody: true, specifyBody: 'json', jsonBody: '={{ JSON.stringify($json) }}', options: {} },
+});
+
+/** `keysUrl`: the sandbox's JWKS. `captureUrl`: where each execution reports what it produced. */
+export function callbackWorkflows(keysUrl: string, captureUrl: string): WorkflowImport[] {
+	return [
+		chain('e2eCbStartRuns00', 'E2E: start runs that call back', [
+			webhook('e2e-cb-start', 'lastNode'),
+			splitItems,
+			zapierRun({ waitForCompletion: false, options: { callbackUrl: "={{ $('Webhook').item.json.body.callbackUrl }}" } }),
+		]),
+		chain('e2eCbTrigger0000', 'E2E: finished runs, redeliveries dropped', [
+			trigger(TRIGGER_WEBHOOK_ID, { keysUrl }),
+			report(`${captureUrl}/trigger`),
+		]),
+		chain('e2eCbTriggerMark', 'E2E: finished runs, redeliveries marked', [
+			trigger(MARKING_TRIGGER_WEBHOOK_ID, { keysUrl, redeliveries: 'mark' }),
+			report(`${captureUrl}/trigger-marked`),
+		]),
+		chain('e2eCbWait0000000', "E2E: wait by Zapier's callback", [
+			webhook('e2e-cb-wait', 'onReceived'),
+			{ ...splitItems, id: id() },
+			zapierRun({ waitBy: 'callback', options: { timeout: "={{ $('Webhook').item.json.body.timeout }}" } }),
+			allItems,
+			report(`${captureUrl}/resumed`),
+		]),
+	];
+}
