@@ -8,8 +8,12 @@ import { writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 
+import { callbackWorkflows, triggerUrl } from '../harness/callbackWorkflows';
+import { CaptureServer } from '../harness/capture';
 import { outputOf, runWorkflow } from '../harness/engine';
+import { freePort } from '../harness/n8n';
 import { seeded } from '../harness/seeded';
+import { startStack } from '../harness/stack';
 import type { Engine } from '../harness/workflows';
 import { CREDENTIAL_ID, startEngine, workflow, ZAPIER_NODE } from '../harness/workflows';
 import type { ZapierSandbox } from '../sandbox/server';
@@ -155,6 +159,81 @@ async function bulk(
 	};
 }
 
+interface CallbackFigures extends Figures {
+	/** Runs whose finished item reached n8n's workflow. */
+	delivered: number;
+}
+
+/**
+ * The same runs in a real n8n, reported by Zapier's callbacks: started without waiting and received
+ * by the Zapier Action Run Trigger (one execution per run), or waited for by callback in one
+ * execution. Lag is from a run's end to its item reaching the workflow's next node.
+ */
+async function callbacks(runDurations: number[]): Promise<{ trigger: CallbackFigures; waiting: CallbackFigures }> {
+	const capture = new CaptureServer();
+	await capture.start();
+	const sandboxPort = await freePort();
+	const stack = await startStack({
+		sandboxPort,
+		workflows: callbackWorkflows(`http://127.0.0.1:${sandboxPort}/.well-known/jwks.json`, capture.url),
+		zapierCredential: { rateLimit: LIMIT, rateLimitWindowSeconds: WINDOW_MS / 1000 },
+	});
+	const items = runDurations.map((_, n) => ({ n }));
+	const reset = () => {
+		stack.sandbox.reset({
+			rateLimit: { limit: LIMIT, windowMs: WINDOW_MS, cooldownMs: WINDOW_MS, retryAfter: 'seconds', reset: 'seconds' },
+		});
+		stack.sandbox.scriptRuns(...runDurations.map((durationMs) => ({ durationMs })));
+		capture.reset();
+	};
+	const arrived = async (path: string, count: number) => {
+		const deadline = Date.now() + 600_000;
+		while (capture.requests.filter((request) => request.path === path).length < count && Date.now() < deadline) {
+			await new Promise((r) => setTimeout(r, 50));
+		}
+		return capture.requests.filter((request) => request.path === path);
+	};
+	const measure = (startedAt: number, delivered: Array<{ id: string; at: number }>): CallbackFigures => {
+		const runs = stack.sandbox.runs;
+		const lags = delivered.map(({ id, at }) => at - (runs.get(id)!.createdAt + runs.get(id)!.durationMs));
+		const apiRequests = stack.sandbox.counters.log.filter((entry) => entry.route.includes('/v2/')).length;
+		return {
+			seconds: (Math.max(...delivered.map(({ at }) => at)) - startedAt) / 1000,
+			requestsPerRun: apiRequests / Math.max(1, stack.sandbox.counters.runsCreated),
+			rateLimited: stack.sandbox.counters.rateLimited,
+			runsCreated: stack.sandbox.counters.runsCreated,
+			items: items.length,
+			lagP50: quantile(lags, 0.5) / 1000,
+			lagP95: quantile(lags, 0.95) / 1000,
+			delivered: new Set(delivered.map(({ id }) => id)).size,
+		};
+	};
+	try {
+		reset();
+		let startedAt = Date.now();
+		await stack.n8n.callWebhook('e2e-cb-start', { items, callbackUrl: triggerUrl(stack.n8n.url) });
+		const received = await arrived('/trigger', items.length);
+		const trigger = measure(
+			startedAt,
+			received.map((request) => ({ id: (JSON.parse(request.body) as { id: string }).id, at: request.at })),
+		);
+
+		reset();
+		startedAt = Date.now();
+		await stack.n8n.callWebhook('e2e-cb-wait', { items, timeout: 600 });
+		const [resumed] = await arrived('/resumed', 1);
+		const runs = resumed ? (JSON.parse(resumed.body) as { items: Array<{ id: string; status: string }> }).items : [];
+		const waiting = measure(
+			startedAt,
+			runs.filter((run) => run.status === 'success').map((run) => ({ id: run.id, at: resumed.at })),
+		);
+		return { trigger, waiting };
+	} finally {
+		await stack.stop();
+		await capture.stop();
+	}
+}
+
 const f = (n: number, digits = 2) => n.toFixed(digits);
 
 async function main() {
@@ -175,6 +254,8 @@ async function main() {
 	console.log(`${BULK} items waiting on instant runs ...`);
 	const bulkWait = await bulk(engine, true);
 	await engine.sandbox.stop();
+	console.log(`The same ${RUNS} runs in a real n8n, reported by Zapier's callbacks ...`);
+	const called = await callbacks(runDurations);
 
 	const row = (name: string, x: Figures) =>
 		`| ${name} | ${f(x.seconds, 1)} | ${f(x.seconds / idealSeconds)} | ${f(x.requestsPerRun)} | ${x.rateLimited} | ${x.runsCreated} / ${x.items} | ${f(x.lagP50)} | ${f(x.lagP95)} |`;
@@ -196,6 +277,23 @@ ${row('Naive (sequential, 1 s polling, no limiter)', theirs)}
 The naive client takes **${f(theirs.seconds / ours.seconds, 1)}×** the node's time. Lag is the time between a run finishing and its
 first read that says so; under rate pressure the node spends reads where runs are likely done, so its lag is
 longer, and the completion time is what counts.
+
+## The same runs reported by Zapier's callbacks, in a real n8n
+The same limit and runs; the credential is set to the same limit. A workflow starts the ${RUNS} runs without
+waiting (Run with a Callback URL): the **Zapier Action Run Trigger** starts one execution per finished run.
+Alternatively one execution waits for all of them by callback (n8n's wait/resume). Time is until the last
+run's item reached the next node; lag is from a run's end to its item reaching the next node.
+
+| How | Time (s) | × polling's time | Requests per run | 429s | Runs created / delivered | Lag p50 (s) | Lag p95 (s) |
+|---|---|---|---|---|---|---|---|
+| Run + Callback URL → trigger | ${f(called.trigger.seconds, 1)} | ${f(called.trigger.seconds / ours.seconds)} | ${f(called.trigger.requestsPerRun)} | ${called.trigger.rateLimited} | ${called.trigger.runsCreated} / ${called.trigger.delivered} | ${f(called.trigger.lagP50)} | ${f(called.trigger.lagP95)} |
+| One execution waiting by callback | ${f(called.waiting.seconds, 1)} | ${f(called.waiting.seconds / ours.seconds)} | ${f(called.waiting.requestsPerRun)} | ${called.waiting.rateLimited} | ${called.waiting.runsCreated} / ${called.waiting.delivered} | ${f(called.waiting.lagP50)} | ${f(called.waiting.lagP95)} |
+
+With the trigger, runs complete **${f(ours.seconds / called.trigger.seconds, 2)}×** as fast as with polling, at
+${f(called.trigger.requestsPerRun)} requests per run (polling: ${f(ours.requestsPerRun)}), and no execution is held while runs go on.
+Waiting by callback in one execution holds no worker either, but n8n keeps nothing between callbacks: the
+callback that finds every run ended reads the others again for their results, so it costs more requests per
+run than polling. For one item per execution it costs one request per run.
 
 ## A few runs without rate pressure
 | Run duration (s) | Lag (s) | Bound: 20 % of duration + 1 s |

@@ -204,7 +204,8 @@ export class N8nServer {
 	/** An `n8n worker` process on this user folder, for queue mode; it logs the executions it runs. */
 	async startWorker(): Promise<void> {
 		const worker = spawn(this.install.nodeBin, [this.install.n8nBin, 'worker', '--concurrency=5'], {
-			env: { ...this.env(0, await freePort()), N8N_LOG_LEVEL: 'info' },
+			// A worker builds resume URLs (waiting by callback): they must name the main process, as in production.
+			env: { ...this.env(0, await freePort()), WEBHOOK_URL: `${this.url}/`, N8N_LOG_LEVEL: 'info' },
 			stdio: ['ignore', 'pipe', 'pipe'],
 		});
 		const index = this.workers.push(worker) - 1;

@@ -29,6 +29,8 @@ export async function startStack(options: {
 	sandboxPort?: number;
 	n8nPort?: number;
 	env?: Record<string, string>;
+	/** Settings of the Zapier credential beside its connection to the sandbox (e.g. its rate limit). */
+	zapierCredential?: Record<string, unknown>;
 	/** Further credentials to import beside the Zapier one (e.g. a chat model's). */
 	credentials?: CredentialImport[];
 	/** Queue mode: this many `n8n worker` processes beside the main one. */
@@ -40,7 +42,11 @@ export async function startStack(options: {
 	const n8n = new N8nServer(install, undefined, options.env);
 	n8n.installPackage(packPackage(mkdtempSync(join(tmpdir(), 'zapier-pack-'))));
 	n8n.importCredentials([
-		{ ...CREDENTIAL, type: 'zapierOAuth2Api', data: { ...(await connectToSandbox(sandbox.url, sandbox.config)) } },
+		{
+			...CREDENTIAL,
+			type: 'zapierOAuth2Api',
+			data: { ...(await connectToSandbox(sandbox.url, sandbox.config)), ...options.zapierCredential },
+		},
 		...(options.credentials ?? []),
 	]);
 	const exampleWorkflow = { ...(example as unknown as WorkflowImport), id: EXAMPLE_WORKFLOW_ID };

@@ -68,9 +68,9 @@ test('the model is shown each tool with a specific name, description and the $fr
 	const [request] = model.requests;
 
 	const run = toolNamed(request, RUN_TOOL);
-	// The node's own description names the action and app picked; n8n's would be "Run an action in Zapier Actions".
+	// The tool's name is the node's; its description, the node's own, names the action (n8n's: "Run an action in Zapier Actions").
 	expect(run.function.description).toBe(
-		'Runs the Zapier action "Send Email (write)" in Mailer. Returns {status, results}, where results is what the action produced;' +
+		'Runs the Zapier action "send_email". Returns {status, results}, where results is what the action produced;' +
 			' errors when the run failed; and the run id when it is still running, to read later with Get.',
 	);
 	expect(run.function.parameters).toEqual(

@@ -7,8 +7,8 @@
 import { freePort } from '../../harness/n8n';
 import type { Stack } from '../../harness/stack';
 import { startStack } from '../../harness/stack';
-import { CaptureServer } from '../capture';
-import { callbackWorkflows, MARKING_TRIGGER_WEBHOOK_ID, triggerUrl } from './callbackWorkflows';
+import { CaptureServer } from '../../harness/capture';
+import { callbackWorkflows, MARKING_TRIGGER_WEBHOOK_ID, triggerUrl } from '../../harness/callbackWorkflows';
 
 let stack: Stack;
 let capture: CaptureServer;

@@ -10,7 +10,7 @@ import { ROOT } from '../../harness/n8n';
 import type { Stack } from '../../harness/stack';
 import { CREDENTIAL, EXAMPLE_WORKFLOW_ID, startStack } from '../../harness/stack';
 import { APPS } from '../../sandbox/catalog';
-import { CaptureServer } from '../capture';
+import { CaptureServer } from '../../harness/capture';
 import { byTestId, launchBrowser, signIn } from './editor';
 import { e2eWorkflows } from './workflows';
 
@@ -171,15 +171,23 @@ describe("n8n's editor in a real browser", () => {
 	const rlInput = (name: string) => page.locator(`[data-test-id="resource-locator-${name}"] [data-test-id="rlc-input"]`);
 	const rlValue = async (name: string) =>
 		await rlInput(name).evaluate((el) => (el instanceof HTMLInputElement ? el.value : el.querySelector('input')?.value));
+	// n8n 1.x keeps every picker's list in the page, hidden while closed: only the visible items count.
+	const listItems = () => page.locator('[data-test-id="rlc-item"]:visible');
 	/** Opens a list and waits until it has shown `count` items (n8n loads further pages as they come). */
 	const openList = async (name: string, count: number) => {
 		await rlInput(name).click();
-		await page.waitForFunction((n) => document.querySelectorAll('[data-test-id="rlc-item"]').length >= n, count, { timeout: 30_000 });
-		return (await page.locator('[data-test-id="rlc-item"]').allTextContents()).map((text) => text.trim());
+		await page.waitForFunction(
+			(n) => [...document.querySelectorAll('[data-test-id="rlc-item"]')].filter((item) => item.checkVisibility()).length >= n,
+			count,
+			{ timeout: 30_000 },
+		);
+		return (await listItems().allTextContents()).map((text) => text.trim());
 	};
 	const closeList = async () => {
-		await page.keyboard.press('Escape');
-		await page.locator('[data-test-id="rlc-item"]').first().waitFor({ state: 'detached' });
+		// n8n 1.x closes a list on a click elsewhere, not on Escape.
+		if (n8n.major < 2) await byTestId(page, 'output-panel').click({ position: { x: 50, y: 50 } });
+		else await page.keyboard.press('Escape');
+		await listItems().first().waitFor({ state: 'hidden' });
 	};
 
 	test('opens the example workflow with the node on the canvas', async () => {

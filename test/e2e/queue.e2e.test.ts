@@ -8,18 +8,25 @@ import { execFileSync, spawn } from 'node:child_process';
 import { freePort, stopProcess } from '../../harness/n8n';
 import type { Stack } from '../../harness/stack';
 import { startStack } from '../../harness/stack';
+import { CaptureServer } from '../../harness/capture';
+import { callbackWorkflows } from '../../harness/callbackWorkflows';
 import { e2eWorkflows } from './workflows';
 
 let redis: ChildProcess;
 let stack: Stack;
+let capture: CaptureServer;
 
 beforeAll(async () => {
 	const redisServer = execFileSync('bash', ['-c', 'command -v redis-server || true']).toString().trim();
 	if (!redisServer) throw new Error("No redis-server: install Debian's redis-server (apt-get install -y redis-server)");
 	const port = await freePort();
 	redis = spawn(redisServer, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+	capture = new CaptureServer();
+	await capture.start();
+	const sandboxPort = await freePort();
 	stack = await startStack({
-		workflows: e2eWorkflows,
+		sandboxPort,
+		workflows: [...e2eWorkflows, ...callbackWorkflows(`http://127.0.0.1:${sandboxPort}/.well-known/jwks.json`, capture.url)],
 		workers: 2,
 		env: {
 			EXECUTIONS_MODE: 'queue',
@@ -32,6 +39,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
 	await stack?.stop();
+	await capture?.stop();
 	await stopProcess(redis);
 });
 
@@ -68,4 +76,26 @@ test('several workflows at once, executed by the workers: all succeed, no run tw
 	// The main process only queues: the nine executions were run by the workers.
 	expect(stack.n8n.workerExecutions()).toHaveLength(2);
 	expect(stack.n8n.workerExecutions().reduce((a, b) => a + b, 0) - executedBefore).toBe(9);
+});
+
+test("an execution waiting by Zapier's callback is resumed by the callback and finished by a worker", async () => {
+	stack.sandbox.reset({ runDurationMs: 1_500 });
+	const executedBefore = stack.n8n.workerExecutions().reduce((a, b) => a + b, 0);
+	const response = await stack.n8n.callWebhook('e2e-cb-wait', { items: [{ a: 0 }, { a: 1 }], timeout: 600 });
+	expect(response.status).toBe(200);
+	const deadline = Date.now() + 60_000;
+	while (!capture.requests.some((request) => request.path === '/resumed') && Date.now() < deadline) {
+		await new Promise((resolve) => setTimeout(resolve, 100));
+	}
+	const [resumed] = capture.requests.filter((request) => request.path === '/resumed').map((request) => JSON.parse(request.body));
+	expect(resumed.items.map((run: { status: string; results: Array<{ a: number }> }) => [run.status, run.results[0].a])).toEqual([
+		['success', 0],
+		['success', 1],
+	]);
+	expect(stack.sandbox.counters.runsCreated).toBe(2);
+	expect(stack.sandbox.state().runs.map((run) => run.callbackUrl)).toEqual(
+		Array(2).fill(expect.stringMatching(new RegExp(`^${stack.n8n.url}/webhook-waiting/`))),
+	);
+	// The part before the wait and the part after it, each run by a worker.
+	expect(stack.n8n.workerExecutions().reduce((a, b) => a + b, 0) - executedBefore).toBe(2);
 });

@@ -13,7 +13,7 @@ import { connectCredential, CREDENTIAL_ID, startEngine, workflow, ZAPIER_NODE } 
 import type { RateLimiter } from '../../nodes/ZapierActions/transport/rateLimit';
 import { credentialLimiter } from '../../nodes/ZapierActions/transport/request';
 import type { SandboxConfig } from '../../sandbox/server';
-import { CaptureServer } from '../capture';
+import { CaptureServer } from '../../harness/capture';
 
 export interface EngineSetup {
 	/** The sandbox's config at the start of each test. */

@@ -3,9 +3,9 @@
  * receives them, and one waits for them. Each passes what it got to a capture server, so that a test
  * sees what every execution produced, and that an execution started at all.
  */
-import type { WorkflowImport } from '../../harness/n8n';
-import { NODE_TYPE, PACKAGE_NAME } from '../../harness/n8n';
-import { CREDENTIAL } from '../../harness/stack';
+import type { WorkflowImport } from './n8n';
+import { NODE_TYPE, PACKAGE_NAME } from './n8n';
+import { CREDENTIAL } from './stack';
 
 type Node = Record<string, unknown> & { name: string };
 

@@ -14,6 +14,8 @@ export interface CapturedRequest {
 	/** Zapier's signature of a callback, when one came. */
 	signature?: string;
 	body: string;
+	/** When it arrived (ms since the epoch). */
+	at: number;
 }
 
 export class CaptureServer {
@@ -32,6 +34,7 @@ export class CaptureServer {
 					authorization: req.headers.authorization,
 					signature: req.headers['zapier-callback-signature'] as string | undefined,
 					body: Buffer.concat(chunks).toString('utf8'),
+					at: Date.now(),
 				});
 				res.writeHead(200, { 'Content-Type': 'application/json' });
 				res.end(JSON.stringify({ data: { id: 'stolen', status: 'success', results: [], errors: [] } }));
