@@ -22,9 +22,11 @@ import type {
 	IRun,
 	IWorkflowExecuteAdditionalData,
 	IConnections,
+	IWebhookData,
+	IWebhookFunctions,
 } from 'n8n-workflow';
 import { ICredentialsHelper, Workflow } from 'n8n-workflow';
-import { ExecutionLifecycleHooks, LoadOptionsContext, WorkflowExecute } from 'n8n-core';
+import { ExecutionLifecycleHooks, LoadOptionsContext, WebhookContext, WorkflowExecute } from 'n8n-core';
 
 /** Stands in for n8n's Manual Trigger: the start of a workflow, whose items come from pin data. */
 class ManualTrigger implements INodeType {
@@ -158,11 +160,13 @@ export interface WorkflowJson {
 export interface EngineOptions {
 	nodeTypes: NodeTypes;
 	credentials: CredentialStore;
+	/** Where n8n would be reached to resume a waiting execution (`$execution.resumeUrl`). */
+	webhookWaitingBaseUrl?: string;
 }
 
 let executions = 0;
 
-function additionalData(credentials: CredentialStore, json: WorkflowJson): IWorkflowExecuteAdditionalData {
+function additionalData({ credentials, webhookWaitingBaseUrl }: EngineOptions, json: WorkflowJson): IWorkflowExecuteAdditionalData {
 	const executionId = `execution-${++executions}`;
 	const workflowData = {
 		id: 'engine-test',
@@ -192,7 +196,7 @@ function additionalData(credentials: CredentialStore, json: WorkflowJson): IWork
 		formWaitingBaseUrl: 'http://127.0.0.1/form-waiting',
 		formTestBaseUrl: 'http://127.0.0.1/form-test',
 		webhookBaseUrl: 'http://127.0.0.1/webhook',
-		webhookWaitingBaseUrl: 'http://127.0.0.1/webhook-waiting',
+		webhookWaitingBaseUrl: webhookWaitingBaseUrl ?? 'http://127.0.0.1/webhook-waiting',
 		webhookTestBaseUrl: 'http://127.0.0.1/webhook-test',
 		mcpBaseUrl: 'http://127.0.0.1/mcp',
 		mcpTestBaseUrl: 'http://127.0.0.1/mcp-test',
@@ -226,7 +230,7 @@ function buildWorkflow(json: WorkflowJson, options: EngineOptions): Workflow {
 
 export function startWorkflow(json: WorkflowJson, options: EngineOptions): Execution {
 	const workflow = buildWorkflow(json, options);
-	const execute = new WorkflowExecute(additionalData(options.credentials, json), 'manual');
+	const execute = new WorkflowExecute(additionalData(options, json), 'manual');
 	const startNode = json.nodes.find((node) => node.type === 'n8n-nodes-base.manualTrigger');
 	const promise = execute.run({ workflow, startNode, pinData: json.pinData });
 	return { done: promise as unknown as Promise<IRun>, cancel: () => promise.cancel() };
@@ -243,9 +247,66 @@ export async function runWorkflow(json: WorkflowJson, options: EngineOptions): P
 export function loadOptionsContext(json: WorkflowJson, nodeName: string, options: EngineOptions): ILoadOptionsFunctions {
 	const workflow = buildWorkflow(json, options);
 	const node = workflow.getNode(nodeName)!;
-	const data = additionalData(options.credentials, json);
+	const data = additionalData(options, json);
 	data.currentNodeParameters = node.parameters;
 	return new LoadOptionsContext(workflow, node, data, `parameters`);
+}
+
+/**
+ * What n8n does when a waiting execution's time is up (its wait tracker): the execution goes on from
+ * the waiting node, which is not run again but passes its input on.
+ */
+export async function resumeAfterTimeout(json: WorkflowJson, options: EngineOptions, waiting: IRun): Promise<IRun> {
+	const execute = new WorkflowExecute(additionalData(options, json), 'manual', structuredClone(waiting.data));
+	return await execute.processRunExecutionData(buildWorkflow(json, options));
+}
+
+/** What a waiting node's webhook answered: its status and body, when it wrote the answer itself. */
+export interface WebhookAnswer {
+	status?: number;
+	body?: unknown;
+}
+
+/**
+ * The context n8n-core gives a waiting node's webhook when a POST reaches the execution's resume URL,
+ * with the execution as it was saved; the answer the webhook writes itself is kept in `answer`.
+ */
+export function resumeWebhookContext(
+	json: WorkflowJson,
+	nodeName: string,
+	options: EngineOptions,
+	waiting: IRun,
+	request: { headers: Record<string, string | undefined>; body: string },
+	answer: WebhookAnswer,
+): IWebhookFunctions {
+	const workflow = buildWorkflow(json, options);
+	const data = additionalData(options, json);
+	data.httpRequest = {
+		headers: request.headers,
+		body: JSON.parse(request.body),
+		rawBody: Buffer.from(request.body),
+		params: {},
+		query: {},
+	} as never;
+	const response = {
+		status(code: number) {
+			answer.status = code;
+			return response;
+		},
+		json(body: unknown) {
+			answer.body = body;
+			return response;
+		},
+	};
+	data.httpResponse = response as never;
+	const webhook = {
+		httpMethod: 'POST',
+		node: nodeName,
+		path: '',
+		workflowId: 'engine-test',
+		webhookDescription: {},
+	} as unknown as IWebhookData;
+	return new WebhookContext(workflow, workflow.getNode(nodeName)!, data, 'webhook', webhook, [], structuredClone(waiting.data));
 }
 
 /** The items a node output in its (last) run, on its first output. */

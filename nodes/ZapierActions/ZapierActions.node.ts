@@ -15,7 +15,7 @@ import * as app from './actions/app/App.resource';
 import * as authentication from './actions/authentication/Authentication.resource';
 import type { ResourceOperations } from './actions/operation';
 import { router } from './actions/router';
-import { toolDescription } from './actions/toolDescription';
+import { toolDescriptions } from './actions/toolDescription';
 import { callbackWebhookMethods } from './helpers/callbackWebhook';
 import { getInputFields } from './methods/resourceMapping';
 import { searchActions, searchApps, searchAuthentications } from './methods/listSearch';
@@ -47,7 +47,7 @@ export class ZapierActions implements INodeType {
 		// Where Zapier's callback resumes an execution that waits for its runs ("Wait By: Zapier's Callback").
 		webhooks: [{ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', path: '', restartWebhook: true }],
 		properties: [
-			toolDescription,
+			...toolDescriptions,
 			{
 				displayName: 'Resource',
 				name: 'resource',

@@ -1,6 +1,12 @@
 /** Runs that Zapier reports by calling back: the URL is sent with the run, and checked as Zapier would. */
-import { errorOf, outputOf } from '../../harness/engine';
-import { ZAPIER_NODE } from '../../harness/workflows';
+import type { IRun, IWebhookResponseData } from 'n8n-workflow';
+
+import type { CapturedRequest } from '../../harness/capture';
+import type { WebhookAnswer, WorkflowJson } from '../../harness/engine';
+import { errorOf, outputOf, resumeAfterTimeout, resumeWebhookContext, runWorkflow } from '../../harness/engine';
+import type { WorkflowOptions } from '../../harness/workflows';
+import { workflow, ZAPIER_NODE } from '../../harness/workflows';
+import { ZapierActions } from '../../nodes/ZapierActions/ZapierActions.node';
 import type { Jwk } from '../../nodes/ZapierActions/helpers/callbackSignature';
 import { KeySet, verifyCallbackSignature } from '../../nodes/ZapierActions/helpers/callbackSignature';
 import { items, sleep, useEngine } from './setup';
@@ -153,5 +159,147 @@ describe("waiting by Zapier's callback", () => {
 		const result = await engine.run({ ...waitByCallback, inputs: '={{ $json.n === 1 ? "not json" : $json }}' }, { items: items(2) });
 		expect(errorOf(result)?.context?.itemIndex).toBe(1);
 		expect(result.waitTill).toBeUndefined();
+	});
+});
+
+describe('a callback to an execution that waits for its runs, as n8n hands it to the node', () => {
+	const waitByCallback = { action: 'core:x', inputs: '={{ $json }}', waitBy: 'callback', options: { timeout: 600 } };
+
+	/** Runs the workflow until it waits; Zapier's callbacks then reach the capture server. */
+	async function waiting(
+		count: number,
+		parameters = waitByCallback,
+		options: WorkflowOptions = {},
+	): Promise<{ json: WorkflowJson; run: IRun }> {
+		const json = workflow(parameters, { items: items(count), ...options });
+		const run = await runWorkflow(json, { ...engine, webhookWaitingBaseUrl: `${engine.capture.url}/webhook-waiting` });
+		expect(run.waitTill).toBeInstanceOf(Date);
+		return { json, run };
+	}
+	const callbackOf = async (runId: string): Promise<CapturedRequest> => {
+		const found = () => engine.capture.requests.find((request) => (JSON.parse(request.body) as { data: { id: string } }).data.id === runId);
+		for (let waited = 0; !found() && waited < 10_000; waited += 50) await sleep(50);
+		return found()!;
+	};
+	async function deliver(execution: { json: WorkflowJson; run: IRun }, callback: CapturedRequest) {
+		const answer: WebhookAnswer = {};
+		const headers = { 'content-type': 'application/json', 'zapier-callback-signature': callback.signature };
+		const ctx = resumeWebhookContext(execution.json, ZAPIER_NODE, engine, execution.run, { headers, body: callback.body }, answer);
+		const response: IWebhookResponseData = await new ZapierActions().webhook.call(ctx);
+		return { response, answer };
+	}
+	const runIds = () => engine.sandbox.state().runs.map((run) => run.id);
+	const reads = () => engine.apiLog().filter((entry) => entry.route === 'GET /v2/action-runs/:id').length;
+
+	test('three runs: an early callback reads only the most recent run and leaves the execution waiting; the last resumes it with every item in order', async () => {
+		engine.sandbox.scriptRuns({ durationMs: 50 }, { durationMs: 50 }, { durationMs: 2_500 });
+		const execution = await waiting(3);
+		const [first, second, third] = runIds();
+
+		const early = await deliver(execution, await callbackOf(first));
+		expect(early.response).toEqual({ webhookResponse: { received: true, waitingFor: 2 } });
+		expect(engine.sandbox.counters.log.filter((entry) => entry.route === 'GET /v2/action-runs/:id')).toHaveLength(1);
+		expect(engine.sandbox.runs.get(third)!.seenFinishedAt).toBeUndefined();
+
+		const last = await deliver(execution, await callbackOf(third));
+		const resumed = last.response.workflowData![0];
+		expect(resumed.map((item) => [item.json.id, item.json.status, (item.json.results as Array<{ n: number }>)[0].n])).toEqual([
+			[first, 'success', 0],
+			[second, 'success', 1],
+			[third, 'success', 2],
+		]);
+		expect(resumed.map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }]);
+		expect(reads()).toBe(3);
+		expect(engine.requests('POST /v2/action-runs')).toBe(3);
+	});
+
+	test('one item: the callback resumes the execution with its results, reading nothing', async () => {
+		const execution = await waiting(1);
+		const { response } = await deliver(execution, await callbackOf(runIds()[0]));
+		expect(response.workflowData![0].map((item) => item.json)).toEqual([
+			{ id: runIds()[0], status: 'success', results: [expect.objectContaining({ n: 0 }), expect.anything()], errors: [] },
+		]);
+		expect(reads()).toBe(0);
+	});
+
+	test.each([
+		['forged', 'the signature does not verify'],
+		['expired', 'the signature has expired'],
+		['none', 'the request is not signed'],
+	] as const)('a %s signature is answered 401, reads nothing and resumes nothing', async (callbackSignature, problem) => {
+		engine.sandbox.configure({ callbackSignature });
+		const execution = await waiting(1);
+		const { response, answer } = await deliver(execution, await callbackOf(runIds()[0]));
+		expect(response).toEqual({ noWebhookResponse: true });
+		expect(answer).toEqual({ status: 401, body: { message: `Callback refused: ${problem}` } });
+		expect(reads()).toBe(0);
+	});
+
+	test('a run of another execution is answered 400: it is not one this execution waits for', async () => {
+		const execution = await waiting(1);
+		await waiting(1);
+		const other = await callbackOf(runIds()[1]);
+		const { response, answer } = await deliver(execution, other);
+		expect(response).toEqual({ noWebhookResponse: true });
+		expect(answer).toEqual({ status: 400, body: { message: `Callback refused: run ${runIds()[1]} is not one this execution waits for` } });
+	});
+
+	test('when the other runs cannot be read, the answer is 503 so that Zapier sends the callback again; it then resumes', async () => {
+		const execution = await waiting(2);
+		const callback = await callbackOf(runIds()[0]);
+		engine.sandbox.injectFaults('GET', { status: 400, detail: 'Not now' });
+		const refused = await deliver(execution, callback);
+		expect(refused.response).toEqual({ noWebhookResponse: true });
+		expect(refused.answer.status).toBe(503);
+		expect(refused.answer.body).toEqual({ message: expect.stringMatching(/^Could not read the other runs of this execution: .*Not now/) });
+		const again = await deliver(execution, callback);
+		expect(again.response.workflowData![0].map((item) => item.json.status)).toEqual(['success', 'success']);
+	});
+
+	describe('a run that ended in error', () => {
+		const failing = async (parameters: typeof waitByCallback, options: WorkflowOptions = {}) => {
+			engine.sandbox.configure({ runErrorCode: 'user' });
+			const execution = await waiting(1, parameters, options);
+			return await deliver(execution, await callbackOf(runIds()[0])).then(
+				({ response }) => response.workflowData![0].map((item) => item.json),
+				(error: Error) => error,
+			);
+		};
+		test('fails the node, as waiting by reading does', async () => {
+			const error = (await failing(waitByCallback)) as Error & { context?: { itemIndex?: number } };
+			expect(error.message).toMatch(/^The Zapier action run failed: .*\[user\]$/);
+			expect(error.context?.itemIndex).toBe(0);
+		});
+		test('is an item with Return Run Errors as Data', async () => {
+			const output = await failing({
+				...waitByCallback,
+				options: { ...waitByCallback.options, returnRunErrorsAsData: true },
+			} as typeof waitByCallback);
+			expect(output).toEqual([
+				expect.objectContaining({ id: runIds()[0], status: 'error', errors: [expect.objectContaining({ code: 'user' })] }),
+			]);
+		});
+		test('is an error item with Continue On Fail', async () => {
+			const output = await failing(waitByCallback, { continueOnFail: true });
+			expect(output).toEqual([
+				expect.objectContaining({
+					error: expect.stringMatching(/^The Zapier action run failed/),
+					run: expect.objectContaining({ status: 'error' }),
+				}),
+			]);
+		});
+	});
+
+	test('no callback by the timeout: n8n goes on with each run as still waiting; nothing is read or created again', async () => {
+		engine.sandbox.configure({ callbackDelivery: 'never' });
+		const execution = await waiting(2);
+		const resumed = await resumeAfterTimeout(execution.json, engine, execution.run);
+		expect(errorOf(resumed)).toBeUndefined();
+		expect(resumed.waitTill).toBeUndefined();
+		expect(outputOf(resumed, ZAPIER_NODE).map((item) => item.json)).toEqual(
+			runIds().map((id) => ({ id, status: 'waiting', waitingFor: 'callback' })),
+		);
+		expect(outputOf(resumed, ZAPIER_NODE).map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }]);
+		expect(engine.apiLog().map((entry) => entry.route)).toEqual(['POST /v2/action-runs', 'POST /v2/action-runs']);
 	});
 });

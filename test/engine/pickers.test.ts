@@ -88,7 +88,7 @@ describe('Inputs: Map Each Field', () => {
 		const { fields } = await mapper({ app: rl(MAILER.id), action: rl('send_email'), authenticationId: rl('auth_mailer_work') });
 		const byId = Object.fromEntries(fields.map((f) => [f.id, f]));
 		expect(Object.fromEntries(fields.map((f) => [f.id, [f.type, f.required]]))).toEqual({
-			__info_about: ['string', false],
+			__info_about: ['notice', false],
 			to: ['string', true],
 			subject: ['string', true],
 			body: ['string', false],

@@ -41,7 +41,9 @@ export function toMapperField(field: IDataObject, options?: INodePropertyOptions
 			canBeUsedToMatch: false,
 			display: true,
 			readOnly: true,
-			type: 'string',
+			// No field type of n8n's: its editor draws no input for it, so the text stands as a line of its own
+			// (a 'string' drew an empty box under it). Values of unknown types pass n8n's checks as they are.
+			type: 'notice' as string as FieldType,
 		};
 	}
 	const title = String(field.title ?? id);
