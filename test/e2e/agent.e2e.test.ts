@@ -70,8 +70,7 @@ test('the model is shown each tool with a specific name, description and the $fr
 	const run = toolNamed(request, RUN_TOOL);
 	// The tool's name is the node's; its description, the node's own, names the action (n8n's: "Run an action in Zapier Actions").
 	expect(run.function.description).toBe(
-		'Runs the Zapier action "send_email". Returns {status, results}, where results is what the action produced;' +
-			' errors when the run failed; and the run id when it is still running, to read later with Get.',
+		'Runs the Zapier action "send_email". Returns {status, results}; errors when the run failed; its id while it is still running, to read later with Get.',
 	);
 	expect(run.function.parameters).toEqual(
 		expect.objectContaining({
@@ -86,7 +85,7 @@ test('the model is shown each tool with a specific name, description and the $fr
 	);
 	const get = toolNamed(request, GET_TOOL);
 	expect(get.function.description).toBe(
-		'Reads a Zapier action run by its id, e.g. one returned as still running, and returns {status, results}, plus errors when it failed.',
+		'Reads a Zapier action run by its id (e.g. one returned as still running) and returns {status, results}, plus errors when it failed.',
 	);
 	expect(Object.keys((get.function.parameters as { properties: object }).properties)).toEqual(['runId']);
 	expect(sandbox.counters.runsCreated).toBe(0);
