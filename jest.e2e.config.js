@@ -3,7 +3,7 @@
  * version: a jest project each, named `n8n <version>` (`--selectProjects 'n8n 1.123.81'` runs one).
  * N8N_VERSIONS (comma-separated) picks the versions; by default the pinned 2.x and the newest 1.x.
  */
-const versions = (process.env.N8N_VERSIONS || process.env.N8N_VERSION || '2.41.0')
+const versions = (process.env.N8N_VERSIONS || process.env.N8N_VERSION || '2.41.0,1.123.81')
 	.split(',')
 	.map((version) => version.trim())
 	.filter(Boolean);

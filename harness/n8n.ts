@@ -89,6 +89,7 @@ export class N8nServer {
 	private readonly workers: ChildProcess[] = [];
 	private readonly workerLogs: string[] = [];
 	private log = '';
+	private authCookie = '';
 
 	constructor(
 		readonly install: N8nInstall,
@@ -123,17 +124,27 @@ export class N8nServer {
 		};
 	}
 
-	/** Installs the packed package into n8n's community nodes folder (~/.n8n/nodes). */
-	installPackage(tarball: string): void {
-		const nodesDir = join(this.userFolder, '.n8n', 'nodes');
-		rmSync(join(nodesDir, 'node_modules', PACKAGE_NAME), { recursive: true, force: true });
-		mkdirSync(nodesDir, { recursive: true });
-		writeFileSync(join(nodesDir, 'package.json'), JSON.stringify({ name: 'installed-nodes', private: true }));
-		// --legacy-peer-deps: the package's n8n-workflow peer is n8n's own copy.
-		execFileSync('npm', ['install', '--no-audit', '--no-fund', '--legacy-peer-deps', '--no-save', tarball], {
-			cwd: nodesDir,
-			stdio: 'ignore',
+	/**
+	 * Installs the package as n8n's Community Nodes screen does (POST /rest/community-packages as the
+	 * owner): n8n fetches it with npm from the registry (harness/registry.ts stands in for it), checks
+	 * its node API version, loads its nodes at once and records them.
+	 */
+	async installCommunityPackage(): Promise<{ packageName: string; installedVersion: string; installedNodes: Array<{ type: string }> }> {
+		const response = await fetch(`${this.url}/rest/community-packages`, {
+			method: 'POST',
+			headers: { 'Content-Type': 'application/json', Cookie: this.authCookie },
+			body: JSON.stringify({ name: PACKAGE_NAME }),
 		});
+		const text = await response.text();
+		if (!response.ok) throw new Error(`n8n could not install ${PACKAGE_NAME}: HTTP ${response.status} ${text}\n${this.log}`);
+		return (JSON.parse(text) as { data: Awaited<ReturnType<N8nServer['installCommunityPackage']>> }).data;
+	}
+
+	/** The community packages n8n lists as installed (Settings → Community Nodes), as the owner sees them. */
+	async communityPackages(): Promise<Array<{ packageName: string; installedVersion: string; installedNodes: Array<{ type: string }> }>> {
+		const response = await fetch(`${this.url}/rest/community-packages`, { headers: { Cookie: this.authCookie } });
+		if (!response.ok) throw new Error(`Listing community packages failed: HTTP ${response.status} ${await response.text()}`);
+		return ((await response.json()) as { data: Awaited<ReturnType<N8nServer['communityPackages']>> }).data;
 	}
 
 	get major(): number {
@@ -246,6 +257,11 @@ export class N8nServer {
 			body: JSON.stringify(OWNER),
 		});
 		if (!response.ok) throw new Error(`Owner setup failed: HTTP ${response.status} ${await response.text()}`);
+		// The owner's session, for REST calls as the owner.
+		this.authCookie = response.headers
+			.getSetCookie()
+			.map((cookie) => cookie.split(';')[0])
+			.join('; ');
 	}
 
 	async stop(): Promise<void> {

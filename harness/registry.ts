@@ -29,6 +29,8 @@ export class LocalRegistry {
 	readonly manifest: Manifest;
 	/** Requests the registry answered, as `METHOD path status`. */
 	readonly requests: string[] = [];
+	/** What the proxy refused: other hosts (n8n's own services, say), plain HTTP. */
+	readonly refused: string[] = [];
 	private readonly tarball: Buffer;
 	private readonly folder = mkdtempSync(join(tmpdir(), 'zapier-registry-'));
 	private readonly sockets = new Set<Socket>();
@@ -71,7 +73,7 @@ export class LocalRegistry {
 		const registry = createTlsServer({ key: readFileSync(key), cert: readFileSync(this.certificate) }, (req, res) => this.answer(req, res));
 		const proxy = createServer((req, res) => {
 			// Plain HTTP through the proxy: nothing n8n or npm needs.
-			this.requests.push(`${req.method} ${req.url} 403`);
+			this.refused.push(`${req.method} ${req.url}`);
 			res.writeHead(403).end();
 		});
 		proxy.on('connect', (req: IncomingMessage, socket: Socket) => {
@@ -79,7 +81,7 @@ export class LocalRegistry {
 			socket.on('close', () => this.sockets.delete(socket));
 			socket.on('error', () => socket.destroy());
 			if (req.url !== `${REGISTRY_HOST}:443`) {
-				this.requests.push(`CONNECT ${req.url} 403`);
+				this.refused.push(`CONNECT ${req.url}`);
 				socket.end('HTTP/1.1 403 Forbidden\r\n\r\n');
 				return;
 			}

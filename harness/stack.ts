@@ -1,6 +1,7 @@
 /**
  * The whole stack a user would have: the local Zapier sandbox, and a real n8n with this package
- * installed from its tarball, a Zapier credential connected to the sandbox, and workflows imported.
+ * installed through n8n's Community Nodes (from its tarball, served as the npm registry on 127.0.0.1),
+ * a Zapier credential connected to the sandbox, and workflows imported.
  * Started by `npm run dev` and by the end-to-end suite.
  */
 import { mkdtempSync } from 'node:fs';
@@ -13,6 +14,7 @@ import type { SandboxConfig } from '../sandbox/server';
 import { ZapierSandbox } from '../sandbox/server';
 import type { CredentialImport, WorkflowImport } from './n8n';
 import { N8nServer, packPackage, provisionN8n } from './n8n';
+import { LocalRegistry } from './registry';
 
 export const CREDENTIAL = { id: 'zapier-sandbox', name: 'Zapier sandbox' };
 export const EXAMPLE_WORKFLOW_ID = 'exampleRunAction';
@@ -20,6 +22,8 @@ export const EXAMPLE_WORKFLOW_ID = 'exampleRunAction';
 export interface Stack {
 	sandbox: ZapierSandbox;
 	n8n: N8nServer;
+	/** The npm registry n8n installed the package from. */
+	registry: LocalRegistry;
 	stop(): Promise<void>;
 }
 
@@ -39,28 +43,37 @@ export async function startStack(options: {
 	const install = provisionN8n();
 	const sandbox = new ZapierSandbox(options.sandbox);
 	await sandbox.start(options.sandboxPort);
-	const n8n = new N8nServer(install, undefined, options.env);
-	n8n.installPackage(packPackage(mkdtempSync(join(tmpdir(), 'zapier-pack-'))));
-	n8n.importCredentials([
-		{
-			...CREDENTIAL,
-			type: 'zapierOAuth2Api',
-			data: { ...(await connectToSandbox(sandbox.url, sandbox.config)), ...options.zapierCredential },
-		},
-		...(options.credentials ?? []),
-	]);
-	const exampleWorkflow = { ...(example as unknown as WorkflowImport), id: EXAMPLE_WORKFLOW_ID };
-	n8n.importWorkflows([exampleWorkflow, ...(options.workflows ?? [])]);
-	await n8n.start(options.n8nPort);
-	for (let i = 0; i < (options.workers ?? 0); i++) await n8n.startWorker();
-	await n8n.setupOwner();
-	return {
-		sandbox,
-		n8n,
-		async stop() {
-			await n8n.stop();
-			await sandbox.stop();
-			n8n.removeUserFolder();
-		},
+	const registry = new LocalRegistry(packPackage(mkdtempSync(join(tmpdir(), 'zapier-pack-'))));
+	await registry.start();
+	const n8n = new N8nServer(install, undefined, { ...registry.env(), ...options.env });
+	const stop = async () => {
+		await n8n.stop();
+		await registry.stop();
+		await sandbox.stop();
+		n8n.removeUserFolder();
 	};
+	try {
+		// Installed as a user does, on the Community Nodes screen; n8n then restarts with the credential
+		// and the workflows imported, so that the published ones are active from the start.
+		await n8n.start();
+		await n8n.setupOwner();
+		await n8n.installCommunityPackage();
+		await n8n.stop();
+		n8n.importCredentials([
+			{
+				...CREDENTIAL,
+				type: 'zapierOAuth2Api',
+				data: { ...(await connectToSandbox(sandbox.url, sandbox.config)), ...options.zapierCredential },
+			},
+			...(options.credentials ?? []),
+		]);
+		const exampleWorkflow = { ...(example as unknown as WorkflowImport), id: EXAMPLE_WORKFLOW_ID };
+		n8n.importWorkflows([exampleWorkflow, ...(options.workflows ?? [])]);
+		await n8n.start(options.n8nPort);
+		for (let i = 0; i < (options.workers ?? 0); i++) await n8n.startWorker();
+	} catch (error) {
+		await stop();
+		throw error;
+	}
+	return { sandbox, n8n, registry, stop };
 }

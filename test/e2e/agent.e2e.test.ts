@@ -17,6 +17,7 @@ import {
 	GET_TOOL,
 	MANUAL_AGENT_WORKFLOW_ID,
 	MANUAL_PROMPT,
+	RUN_NODE,
 	RUN_TOOL,
 	agentWorkflows,
 	openAiCredential,
@@ -218,11 +219,22 @@ describe("n8n's editor in a real browser", () => {
 		await page.goto(`${n8n.url}/workflow/${MANUAL_AGENT_WORKFLOW_ID}`);
 		await page.locator('[data-test-id="canvas-node"][data-node-name="AI Agent"]').waitFor({ timeout: 60_000 });
 		await byTestId(page, 'execute-workflow-button').click();
-		await page.getByText('Workflow executed successfully').waitFor({ timeout: 60_000 });
+		const toast = page.locator('.el-notification').filter({ hasText: 'Workflow executed successfully' });
+		await toast.waitFor({ timeout: 60_000 });
+		await toast.locator('.el-notification__closeBtn').click();
+		await toast.waitFor({ state: 'detached' });
 
 		expect(sandbox.counters.runsCreated).toBe(1);
-		expect([...sandbox.runs.values()][0].inputs).toEqual(args);
+		const [run] = sandbox.runs.values();
+		expect(run.inputs).toEqual(args);
 		expect(textOf(model.requests[0].messages.at(-1)!)).toBe(MANUAL_PROMPT);
+
+		// The logs under the canvas: the agent's steps, and the tool's call with what the model chose and what it got back.
+		await page.getByText('Logs', { exact: true }).click();
+		await byTestId(page, 'logs-overview-body').getByText(RUN_NODE, { exact: true }).click();
+		const details = byTestId(page, 'log-details');
+		await details.getByText(`record_${run.id.slice(0, 8)}`, { exact: true }).waitFor();
+		await expect(details.textContent()).resolves.toContain(args.subject);
 		await screenshot('agent-run.png');
 	});
 });

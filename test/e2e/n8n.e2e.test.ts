@@ -6,7 +6,7 @@ import { join } from 'node:path';
 
 import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright-core';
 
-import { ROOT } from '../../harness/n8n';
+import { NODE_TYPE, PACKAGE_NAME, ROOT } from '../../harness/n8n';
 import type { Stack } from '../../harness/stack';
 import { CREDENTIAL, EXAMPLE_WORKFLOW_ID, startStack } from '../../harness/stack';
 import { APPS } from '../../sandbox/catalog';
@@ -28,6 +28,20 @@ afterAll(async () => await stack?.stop());
 beforeEach(() => sandbox.reset({ runDurationMs: 300 }));
 
 const call = async (path: string, body: unknown) => await n8n.callWebhook(path, body);
+
+test("installed through n8n's Community Nodes, from the registry, with its nodes", async () => {
+	const { name, version } = stack.registry.manifest;
+	expect(await n8n.communityPackages()).toEqual([
+		expect.objectContaining({
+			packageName: PACKAGE_NAME,
+			installedVersion: version,
+			installedNodes: expect.arrayContaining([expect.objectContaining({ type: NODE_TYPE })]),
+		}),
+	]);
+	// n8n's npm fetched the tarball itself; nothing else was asked of the registry but this package.
+	expect(stack.registry.requests).toContain(`GET /${name}/-/${name}-${version}.tgz 200`);
+	expect(stack.registry.requests.filter((request) => !request.includes(` /${name}`))).toEqual([]);
+});
 
 test('a run that succeeds, waited on', async () => {
 	const response = await call('e2e-run', { action: 'example_core:Vn7xbE60', inputs: { email: 'me@example.com' } });
@@ -177,7 +191,7 @@ describe("n8n's editor in a real browser", () => {
 	const openList = async (name: string, count: number) => {
 		await rlInput(name).click();
 		await page.waitForFunction(
-			(n) => [...document.querySelectorAll('[data-test-id="rlc-item"]')].filter((item) => item.checkVisibility()).length >= n,
+			(n) => Array.from(document.querySelectorAll('[data-test-id="rlc-item"]')).filter((item) => item.checkVisibility()).length >= n,
 			count,
 			{ timeout: 30_000 },
 		);
@@ -205,6 +219,10 @@ describe("n8n's editor in a real browser", () => {
 		const mapper = byTestId(page, 'resource-mapper-container');
 		await mapper.getByText('Subject', { exact: true }).waitFor();
 		await expect(mapper.textContent()).resolves.toContain('Sends one email from the connected mailbox.');
+		// Zapier's info text stands as a line of its own: no input under it, unlike a field.
+		const inputs = (id: string) => mapper.locator(`[data-test-id="parameter-input-${id}"]`).locator('input, textarea, .cm-editor');
+		await expect(inputs('__info_about').count()).resolves.toBe(0);
+		await expect(inputs('to').count()).resolves.toBe(1);
 		await screenshot('editor-node.png');
 	});
 

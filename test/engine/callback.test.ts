@@ -209,8 +209,23 @@ describe('a callback to an execution that waits for its runs, as n8n hands it to
 			[third, 'success', 2],
 		]);
 		expect(resumed.map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }]);
-		expect(reads()).toBe(3);
+		// The first run is known from its callback: only the second is read again.
+		expect(reads()).toBe(2);
 		expect(engine.requests('POST /v2/action-runs')).toBe(3);
+
+		const again = await deliver(execution, await callbackOf(third));
+		expect(again.response).toEqual({ webhookResponse: { received: true } });
+		expect(reads()).toBe(2);
+	});
+
+	test('callbacks that arrive together are taken one at a time: the execution is handed back once, and no run is read twice', async () => {
+		engine.sandbox.scriptRuns(...Array.from({ length: 6 }, () => ({ durationMs: 50 })));
+		const execution = await waiting(6);
+		const callbacks = await Promise.all(runIds().map(callbackOf));
+		const answers = await Promise.all(callbacks.map(async (callback) => (await deliver(execution, callback)).response));
+		expect(answers.filter((answer) => answer.workflowData)).toHaveLength(1);
+		expect(answers.filter((answer) => !answer.workflowData)).toEqual(Array(5).fill({ webhookResponse: { received: true } }));
+		expect(reads()).toBe(5);
 	});
 
 	test('one item: the callback resumes the execution with its results, reading nothing', async () => {

@@ -10,17 +10,13 @@
  */
 import type { INodeProperties } from 'n8n-workflow';
 
-const field = {
-	displayName: 'Description',
-	name: 'toolDescription',
-	type: 'string',
-	typeOptions: { rows: 2 },
-	required: true,
-} as const;
-
 export const toolDescriptions: INodeProperties[] = [
 	{
-		...field,
+		displayName: 'Description',
+		name: 'toolDescription',
+		type: 'string',
+		typeOptions: { rows: 2 },
+		required: true,
 		default:
 			'={{ "Runs the Zapier action " + (String($rawParameter.action).startsWith("=") ? "chosen by expression" : JSON.stringify($rawParameter.action)) + ". Returns {status, results}; errors when the run failed; its id while it is still running, to read later with Get." }}',
 		description:
@@ -28,7 +24,11 @@ export const toolDescriptions: INodeProperties[] = [
 		displayOptions: { show: { '@tool': [true], resource: ['actionRun'], operation: ['run'] } },
 	},
 	{
-		...field,
+		displayName: 'Description',
+		name: 'toolDescription',
+		type: 'string',
+		typeOptions: { rows: 2 },
+		required: true,
 		default:
 			'Reads a Zapier action run by its id (e.g. one returned as still running) and returns {status, results}, plus errors when it failed.',
 		description: 'What the agent is told this tool does',

@@ -4,8 +4,8 @@
  * execution once, and runs none of the node's code when the wait times out: so before waiting, the
  * node's input becomes one "waiting" item per run, which is what n8n passes on at the timeout (no run
  * is lost from view), and what every callback finds. A callback resumes the execution only when every
- * run is known finished: the others are read, the most recent first, and the first still going ends
- * the look. Nothing is kept between callbacks, so any process of n8n can take any of them.
+ * run is known finished: the others not known yet are read, the most recent first, and the first still
+ * going ends the look. Any process of n8n can take any callback: what one remembers only saves reads.
  */
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
@@ -17,6 +17,7 @@ import { isJsonObject, need } from '../../helpers/validate';
 import { readSignedCallback, refusalOf, refuseCallback } from '../../transport/callbacks';
 import { apiBase, connection } from '../../transport/request';
 import { checkCallbackUrl, isZapierApi } from '../../transport/url';
+import { inTurn, knownRuns } from './knownRuns';
 import { finishedRunOutput } from './runOutput';
 import { readRun } from './wait';
 
@@ -99,17 +100,22 @@ export async function resumeOnCallback(this: IWebhookFunctions): Promise<IWebhoo
 	if (!waiting.some((run) => run.id === callback.value.id)) {
 		return refuseCallback(this, 400, `Callback refused: run ${callback.value.id} is not one this execution waits for`);
 	}
-	const finished = new Map<string, ActionRun>([[callback.value.id, callback.value]]);
-	for (const { id, index } of waiting.reverse()) {
-		if (finished.has(id!)) continue;
-		let run: ActionRun;
-		try {
-			({ run } = await readRun(this, id!, index));
-		} catch (error) {
-			return refuseCallback(this, 503, `Could not read the other runs of this execution: ${(error as Error).message}`);
+	const known = knownRuns(waiting[0].id!);
+	return await inTurn(known, async () => {
+		if (known.resumed) return { webhookResponse: { received: true } };
+		known.finished.set(callback.value.id, callback.value);
+		const unknown = () => waiting.filter(({ id }) => !known.finished.has(id!));
+		for (const { id, index } of unknown().reverse()) {
+			let run: ActionRun;
+			try {
+				({ run } = await readRun(this, id!, index));
+			} catch (error) {
+				return refuseCallback(this, 503, `Could not read the other runs of this execution: ${(error as Error).message}`);
+			}
+			if (!isFinished(run)) return { webhookResponse: { received: true, waitingFor: unknown().length } };
+			known.finished.set(id!, run);
 		}
-		if (!isFinished(run)) return { webhookResponse: { received: true, waitingFor: waiting.length - finished.size } };
-		finished.set(id!, run);
-	}
-	return { workflowData: [resumedOutput(this, items, finished)] };
+		known.resumed = true;
+		return { workflowData: [resumedOutput(this, items, known.finished)] };
+	});
 }
