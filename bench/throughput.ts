@@ -245,6 +245,10 @@ async function main() {
 	const ours = await node(engine, runDurations);
 	console.log(`  ${JSON.stringify(ours)}`);
 	if (process.env.BENCH_NODE_ONLY) return await engine.sandbox.stop();
+	if (process.env.BENCH_CALLBACKS_ONLY) {
+		await engine.sandbox.stop();
+		return console.log(JSON.stringify(await callbacks(runDurations)));
+	}
 	console.log(`Naive client: the same ${RUNS} runs ...`);
 	const theirs = await naive(engine, runDurations);
 	console.log('A few runs without rate pressure ...');
