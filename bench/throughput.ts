@@ -295,9 +295,10 @@ run's item reached the next node; lag is from a run's end to its item reaching t
 
 With the trigger, runs complete **${f(ours.seconds / called.trigger.seconds, 2)}×** as fast as with polling, at
 ${f(called.trigger.requestsPerRun)} requests per run (polling: ${f(ours.requestsPerRun)}), and no execution is held while runs go on.
-Waiting by callback in one execution holds no worker either, but n8n keeps nothing between callbacks: the
-callback that finds every run ended reads the others again for their results, so it costs more requests per
-run than polling. For one item per execution it costs one request per run.
+Waiting by callback in one execution holds no worker either. But while the execution is still creating its
+runs it is not yet waiting, and n8n answers the callbacks of runs that end meanwhile with a 409, which Zapier
+does not retry: the callbacks that come later read those runs once. So a long batch costs about what polling
+costs, and takes as long; with one item per execution, a run costs one request.
 
 ## A few runs without rate pressure
 | Run duration (s) | Lag (s) | Bound: 20 % of duration + 1 s |
