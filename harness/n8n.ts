@@ -153,11 +153,16 @@ export class N8nServer {
 
 	/** n8n's own CLI, against this user folder. */
 	cli(args: string[]): string {
-		return execFileSync(this.install.nodeBin, [this.install.n8nBin, ...args], {
-			env: this.env(),
-			stdio: ['ignore', 'pipe', 'pipe'],
-			timeout: 180_000,
-		}).toString();
+		try {
+			return execFileSync(this.install.nodeBin, [this.install.n8nBin, ...args], {
+				env: this.env(),
+				stdio: ['ignore', 'pipe', 'pipe'],
+				timeout: 180_000,
+			}).toString();
+		} catch (error) {
+			const { stdout, stderr } = error as { stdout?: Buffer; stderr?: Buffer };
+			throw new Error(`n8n ${args[0]} failed: ${String(stderr ?? '')}${String(stdout ?? '')}`.trim().slice(-4_000));
+		}
 	}
 
 	importCredentials(credentials: CredentialImport[]): void {
