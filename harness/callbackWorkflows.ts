@@ -6,42 +6,17 @@
 import type { WorkflowImport } from './n8n';
 import { NODE_TYPE, PACKAGE_NAME } from './n8n';
 import { CREDENTIAL } from './stack';
-
-type Node = Record<string, unknown> & { name: string };
+import type { WorkflowNode } from './workflowParts';
+import { chain, nodeIds, webhookNode } from './workflowParts';
 
 export const TRIGGER_WEBHOOK_ID = '00000000-0000-4000-8000-0000000c0001';
 export const MARKING_TRIGGER_WEBHOOK_ID = '00000000-0000-4000-8000-0000000c0002';
 export const triggerUrl = (n8nUrl: string, webhookId = TRIGGER_WEBHOOK_ID) => `${n8nUrl}/webhook/${webhookId}/zapier-action-runs`;
 
-let counter = 0;
-const id = () => `00000000-0000-4000-8000-0000000c${String(++counter).padStart(4, '0')}`;
+const id = nodeIds('c000');
+const webhook = (path: string, responseMode: 'lastNode' | 'onReceived') => webhookNode(id, path, responseMode);
 
-function chain(workflowId: string, name: string, nodes: Node[]): WorkflowImport {
-	const connections: Record<string, unknown> = {};
-	nodes.slice(0, -1).forEach((node, i) => {
-		connections[node.name] = { main: [[{ node: nodes[i + 1].name, type: 'main', index: 0 }]] };
-	});
-	nodes.forEach((node, i) => (node.position = [i * 240, 0]));
-	return { id: workflowId, name, nodes, connections, publish: true };
-}
-
-const webhook = (path: string, responseMode: 'lastNode' | 'onReceived'): Node => ({
-	id: id(),
-	name: 'Webhook',
-	type: 'n8n-nodes-base.webhook',
-	typeVersion: 2,
-	position: [0, 0],
-	webhookId: id(),
-	parameters: {
-		httpMethod: 'POST',
-		path,
-		responseMode,
-		...(responseMode === 'lastNode' ? { responseData: 'allEntries' } : {}),
-		options: {},
-	},
-});
-
-const splitItems: Node = {
+const splitItems: WorkflowNode = {
 	id: id(),
 	name: 'Split Out',
 	type: 'n8n-nodes-base.splitOut',
@@ -50,7 +25,7 @@ const splitItems: Node = {
 	parameters: { fieldToSplitOut: 'body.items', options: {} },
 };
 
-const zapierRun = (parameters: Record<string, unknown>): Node => ({
+const zapierRun = (parameters: Record<string, unknown>): WorkflowNode => ({
 	id: id(),
 	name: 'Run',
 	type: NODE_TYPE,
@@ -60,7 +35,7 @@ const zapierRun = (parameters: Record<string, unknown>): Node => ({
 	credentials: { zapierOAuth2Api: CREDENTIAL },
 });
 
-const trigger = (webhookId: string, options: Record<string, unknown>): Node => ({
+const trigger = (webhookId: string, options: Record<string, unknown>): WorkflowNode => ({
 	id: id(),
 	name: 'Zapier Action Run Trigger',
 	type: `${PACKAGE_NAME}.zapierActionRunTrigger`,
@@ -70,7 +45,7 @@ const trigger = (webhookId: string, options: Record<string, unknown>): Node => (
 	parameters: { options },
 });
 
-const allItems: Node = {
+const allItems: WorkflowNode = {
 	id: id(),
 	name: 'All Items',
 	type: 'n8n-nodes-base.aggregate',
@@ -79,7 +54,7 @@ const allItems: Node = {
 	parameters: { aggregate: 'aggregateAllItemData', destinationFieldName: 'items', options: {} },
 };
 
-const report = (url: string): Node => ({
+const report = (url: string): WorkflowNode => ({
 	id: id(),
 	name: 'Report',
 	type: 'n8n-nodes-base.httpRequest',

@@ -2,25 +2,13 @@
 import type { WorkflowImport } from '../../harness/n8n';
 import { NODE_TYPE } from '../../harness/n8n';
 import { CREDENTIAL } from '../../harness/stack';
+import type { WorkflowNode } from '../../harness/workflowParts';
+import { chain, nodeIds, webhookNode } from '../../harness/workflowParts';
 
-type Node = Record<string, unknown> & { name: string };
+const id = nodeIds('8000');
+const webhook = (path: string) => webhookNode(id, path);
 
-let counter = 0;
-const id = () => `00000000-0000-4000-8000-${String(++counter).padStart(12, '0')}`;
-
-function webhook(path: string): Node {
-	return {
-		id: id(),
-		name: 'Webhook',
-		type: 'n8n-nodes-base.webhook',
-		typeVersion: 2,
-		position: [0, 0],
-		webhookId: id(),
-		parameters: { httpMethod: 'POST', path, responseMode: 'lastNode', responseData: 'allEntries', options: {} },
-	};
-}
-
-function zapier(name: string, parameters: Record<string, unknown>, extra: Record<string, unknown> = {}): Node {
+function zapier(name: string, parameters: Record<string, unknown>, extra: Record<string, unknown> = {}): WorkflowNode {
 	return {
 		id: id(),
 		name,
@@ -31,15 +19,6 @@ function zapier(name: string, parameters: Record<string, unknown>, extra: Record
 		credentials: { zapierOAuth2Api: CREDENTIAL },
 		...extra,
 	};
-}
-
-function chain(workflowId: string, name: string, nodes: Node[]): WorkflowImport {
-	const connections: Record<string, unknown> = {};
-	nodes.slice(0, -1).forEach((node, i) => {
-		connections[node.name] = { main: [[{ node: nodes[i + 1].name, type: 'main', index: 0 }]] };
-	});
-	nodes.forEach((node, i) => (node.position = [i * 240, 0]));
-	return { id: workflowId, name, nodes, connections, publish: true };
 }
 
 const runFromBody = {
