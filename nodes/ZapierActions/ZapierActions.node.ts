@@ -33,7 +33,8 @@ export class ZapierActions implements INodeType {
 		name: 'zapierActions',
 		icon: { light: 'file:zapier.svg', dark: 'file:zapier.dark.svg' },
 		group: ['transform'],
-		version: 1,
+		version: [1, 1.1],
+		defaultVersion: 1.1,
 		subtitle:
 			'={{ $parameter["resource"] === "actionRun" ? ($parameter["operation"] === "get" ? "Get action run" : "Run " + ($parameter["action"].cachedResultName || $parameter["action"].value || $parameter["action"] || "an action")) : $parameter["operation"] + ": " + $parameter["resource"] }}',
 		description:

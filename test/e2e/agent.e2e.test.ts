@@ -1,5 +1,5 @@
 /**
- * The node as an AI agent's tool in a real n8n 2.x server: n8n's AI Agent and OpenAI Chat Model, the
+ * The node as an AI agent's tool in a real n8n server: n8n's AI Agent and OpenAI Chat Model, the
  * model being a local chat-completions stub that calls the tools as scripted and records what it was
  * shown; the tools run against the local Zapier sandbox.
  */
@@ -53,7 +53,7 @@ const toolNamed = (request: ChatRequest, name: string): ChatTool => {
 	return tool;
 };
 
-/** The only tool result in the latest request, parsed (n8n hands the model the tool's items as JSON). */
+/** The last tool result in a request, parsed (n8n hands the model a tool's items as JSON). */
 const lastToolResult = (request: ChatRequest): unknown => {
 	const results = toolResults(request);
 	return JSON.parse(results[results.length - 1].content);
@@ -69,9 +69,11 @@ test('the model is shown each tool with a specific name, description and the $fr
 	const [request] = model.requests;
 
 	const run = toolNamed(request, RUN_TOOL);
-	// The tool's name is the node's; its description, the node's own, names the action (n8n's: "Run an action in Zapier Actions").
+	// The tool's name is the node's ("Send Email in Mailer"); the description is the node's own (n8n's: "Run an action in Zapier Actions").
 	expect(run.function.description).toBe(
-		'Runs the Zapier action "send_email". Returns {status, results}; errors when the run failed; its id while it is still running, to read later with Get.',
+		'Runs the Zapier action this tool is named after (its app and account are set in the workflow; the arguments are its input fields).' +
+			' Returns {status, results}, where results is what the action produced; errors when the run failed;' +
+			' and the run id while it is still running, to read later with Get.',
 	);
 	expect(run.function.parameters).toEqual(
 		expect.objectContaining({
@@ -131,7 +133,7 @@ test('a run that ends in error comes back to the model as a readable tool result
 	expect(response.status).toBe(200);
 	expect(sandbox.counters.runsCreated).toBe(1);
 	const [run] = sandbox.runs.values();
-	// n8n hands the model the error's message; the node puts Zapier's error, the hint and the run's id in it.
+	// The tool answers with the error as data: Zapier's error, the hint and the run's id, in the one text a model is given.
 	expect(lastToolResult(model.requests[1])).toEqual([
 		{
 			error: expect.stringMatching(

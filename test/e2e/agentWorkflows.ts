@@ -102,7 +102,8 @@ function agentWorkflow(workflowId: string, name: string, trigger: Array<Record<s
 		id: id(),
 		name: 'AI Agent',
 		type: '@n8n/n8n-nodes-langchain.agent',
-		typeVersion: 3.1,
+		// 3 rather than 2.41's 3.1: n8n 1.x has no 3.1.
+		typeVersion: 3,
 		position: [480, 0],
 		parameters: { promptType: 'define', text: prompt, options: {} },
 	};

@@ -96,6 +96,10 @@ test("an execution waiting by Zapier's callback is resumed by the callback and f
 	expect(stack.sandbox.state().runs.map((run) => run.callbackUrl)).toEqual(
 		Array(2).fill(expect.stringMatching(new RegExp(`^${stack.n8n.url}/webhook-waiting/`))),
 	);
-	// The part before the wait and the part after it, each run by a worker.
-	expect(stack.n8n.workerExecutions().reduce((a, b) => a + b, 0) - executedBefore).toBe(2);
+	// The part before the wait and the part after it, each run by a worker (which logs it just after the
+	// workflow has reported).
+	const executed = () => stack.n8n.workerExecutions().reduce((a, b) => a + b, 0) - executedBefore;
+	const logged = Date.now() + 30_000;
+	while (executed() < 2 && Date.now() < logged) await new Promise((resolve) => setTimeout(resolve, 100));
+	expect(executed()).toBe(2);
 });

@@ -2,7 +2,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import { errorOf, outputOf } from '../../harness/engine';
-import { ZAPIER_NODE } from '../../harness/workflows';
+import { workflow, ZAPIER_NODE } from '../../harness/workflows';
 import { nodeTimers, sleep, useEngine } from './setup';
 
 const engine = useEngine({ sandbox: { runDurationMs: 200 } });
@@ -183,4 +183,28 @@ test('cancelling the execution stops the wait at once: none of its timers fires 
 	} finally {
 		timers.stop();
 	}
+});
+
+describe('the Inputs mode a node has when its workflow stores none', () => {
+	const withoutInputsMode = (typeVersion: number) => {
+		const json = workflow({
+			action: 'core:x',
+			inputs: '{"from": "json"}',
+			inputFields: { mappingMode: 'defineBelow', value: { from: 'map' } },
+		});
+		const node = json.nodes.find((candidate) => candidate.name === ZAPIER_NODE)!;
+		delete node.parameters.inputsMode;
+		node.typeVersion = typeVersion;
+		return json;
+	};
+
+	test('version 1 (saved before fields could be mapped) sends its JSON', async () => {
+		expect(errorOf(await engine.runJson(withoutInputsMode(1)))).toBeUndefined();
+		expect(engine.sandbox.state().runs.map((created) => created.inputs)).toEqual([{ from: 'json' }]);
+	});
+
+	test('version 1.1 (a node added now) maps each field', async () => {
+		expect(errorOf(await engine.runJson(withoutInputsMode(1.1)))).toBeUndefined();
+		expect(engine.sandbox.state().runs.map((created) => created.inputs)).toEqual([{ from: 'map' }]);
+	});
 });

@@ -1,7 +1,7 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
-import { errorItem } from '../helpers/output.utils';
+import { errorItem, toolErrorItem } from '../helpers/output.utils';
 import { cancelSignal } from '../transport/timing';
 import type { ItemRuns } from './itemRuns';
 import { describeOtherRuns } from './itemRuns';
@@ -31,7 +31,11 @@ export async function router(this: IExecuteFunctions, resources: Record<string, 
 			const results = await operation.execute.call(this, itemIndex, shared);
 			outputs[itemIndex] = results.map((result) => ({ json: shape ? shape(result.json) : result.json, pairedItem: { item: itemIndex } }));
 		} catch (error) {
-			if (cancelSignal(this)?.aborted || !this.continueOnFail()) failures.set(itemIndex, error as Error);
+			const cancelled = cancelSignal(this)?.aborted;
+			// A failed tool call answers the agent with the error, so that the model can act on it (n8n 1.x
+			// would otherwise fail the whole execution).
+			if (shared.asTool && !cancelled) outputs[itemIndex] = [{ json: toolErrorItem(error as Error), pairedItem: { item: itemIndex } }];
+			else if (cancelled || !this.continueOnFail()) failures.set(itemIndex, error as Error);
 			else outputs[itemIndex] = [{ json: errorItem(error as Error), pairedItem: { item: itemIndex } }];
 		}
 	};
@@ -43,8 +47,7 @@ export async function router(this: IExecuteFunctions, resources: Record<string, 
 
 	if (failures.size) {
 		const itemIndex = Math.min(...failures.keys());
-		const error = withOtherRuns(nodeError(this, failures.get(itemIndex)!, itemIndex), shared.runs, itemIndex);
-		throw shared.asTool ? toolError(error) : error;
+		throw withOtherRuns(nodeError(this, failures.get(itemIndex)!, itemIndex), shared.runs, itemIndex);
 	}
 	const output = outputs.flat();
 	await operation.settle?.call(this, output, shared);
@@ -55,17 +58,6 @@ function nodeError(ctx: IExecuteFunctions, error: Error, itemIndex: number): Nod
 	return error instanceof NodeApiError || error instanceof NodeOperationError
 		? error
 		: new NodeOperationError(ctx.getNode(), error, { itemIndex });
-}
-
-/**
- * n8n hands an agent only the message of a tool's error (the description is dropped), so a tool's
- * error carries its description in the message: the hint, and whether anything was sent, are what
- * the model acts on.
- */
-function toolError(error: NodeApiError | NodeOperationError): NodeApiError | NodeOperationError {
-	const description = typeof error.description === 'string' ? error.description.trim() : '';
-	if (description && !error.message.includes(description)) error.message = `${error.message.replace(/[\s.]+$/, '')}. ${description}`;
-	return error;
 }
 
 /** The node fails for one item: the runs made for the others are named, so that none is lost from view. */

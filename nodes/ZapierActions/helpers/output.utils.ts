@@ -13,6 +13,17 @@ export function errorItem(error: Error): IDataObject {
 	return json;
 }
 
+/**
+ * A failed tool call as the agent gets it: one text with the message and the description (the hint,
+ * whether anything was sent, the run's ID), as n8n hands a model only an error's message.
+ */
+export function toolErrorItem(error: Error): IDataObject {
+	const message = error.message.trim();
+	const description = 'description' in error && typeof error.description === 'string' ? error.description.trim() : '';
+	if (!description || message.includes(description)) return { error: message };
+	return { error: `${message.replace(/[\s.]+$/, '')}. ${description}` };
+}
+
 /** An AI agent gets what the run produced, not the envelope around it; an unfinished run keeps its ID. */
 export function compactRun(json: IDataObject): IDataObject {
 	const errors = json.errors as unknown[] | undefined;

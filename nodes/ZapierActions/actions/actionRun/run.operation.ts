@@ -20,6 +20,17 @@ import { waitForRun } from './wait';
 const DEFAULT_CONCURRENCY = 10;
 const MAX_CONCURRENCY = 100;
 
+const inputsMode: INodeProperties = {
+	displayName: 'Inputs',
+	name: 'inputsMode',
+	type: 'options',
+	default: 'map',
+	options: [
+		{ name: 'Map Each Field', value: 'map', description: "Fill the action's fields as Zapier lists them" },
+		{ name: 'JSON', value: 'json', description: 'Give all inputs as one JSON object' },
+	],
+};
+
 const properties: INodeProperties[] = [
 	appLocator,
 	// Rooted ('/'): n8n 1.x resolves only a sibling's name or a root path, and fails every execution
@@ -27,17 +38,9 @@ const properties: INodeProperties[] = [
 	{ ...actionTypeFilter, displayOptions: { show: { '/action.mode': ['list'] } } },
 	actionLocator,
 	authenticationLocator,
-	{
-		displayName: 'Inputs',
-		name: 'inputsMode',
-		type: 'options',
-		// JSON by default: workflows saved before the mapper existed store no mode and send JSON.
-		default: 'json',
-		options: [
-			{ name: 'Map Each Field', value: 'map', description: "Fill the action's fields as Zapier lists them" },
-			{ name: 'JSON', value: 'json', description: 'Give all inputs as one JSON object' },
-		],
-	},
+	// Map Each Field for new nodes (version 1.1); version 1 keeps JSON, the default its workflows were saved with.
+	{ ...inputsMode, default: 'json', displayOptions: { show: { '@version': [1] } } },
+	{ ...inputsMode, default: 'map', displayOptions: { show: { '@version': [1.1] } } },
 	{
 		displayName: 'Input Fields',
 		name: 'inputFields',
@@ -91,7 +94,8 @@ const properties: INodeProperties[] = [
 			},
 		],
 		default: 'polling',
-		displayOptions: { show: { waitForCompletion: [true] } },
+		// An agent's tool call always reads its run: the agent needs the answer within the call.
+		displayOptions: { show: { waitForCompletion: [true] }, hide: { '@tool': [true] } },
 	},
 	{
 		displayName: 'Options',
