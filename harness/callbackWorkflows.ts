@@ -7,7 +7,7 @@ import type { WorkflowImport } from './n8n';
 import { NODE_TYPE, PACKAGE_NAME } from './n8n';
 import { CREDENTIAL } from './stack';
 import type { WorkflowNode } from './workflowParts';
-import { chain, nodeIds, webhookNode } from './workflowParts';
+import { chain, nodeIds, splitOutNode, webhookNode } from './workflowParts';
 
 export const TRIGGER_WEBHOOK_ID = '00000000-0000-4000-8000-0000000c0001';
 export const MARKING_TRIGGER_WEBHOOK_ID = '00000000-0000-4000-8000-0000000c0002';
@@ -15,15 +15,6 @@ export const triggerUrl = (n8nUrl: string, webhookId = TRIGGER_WEBHOOK_ID) => `$
 
 const id = nodeIds('c000');
 const webhook = (path: string, responseMode: 'lastNode' | 'onReceived') => webhookNode(id, path, responseMode);
-
-const splitItems: WorkflowNode = {
-	id: id(),
-	name: 'Split Out',
-	type: 'n8n-nodes-base.splitOut',
-	typeVersion: 1,
-	position: [0, 0],
-	parameters: { fieldToSplitOut: 'body.items', options: {} },
-};
 
 const zapierRun = (parameters: Record<string, unknown>): WorkflowNode => ({
 	id: id(),
@@ -68,7 +59,7 @@ export function callbackWorkflows(keysUrl: string, captureUrl: string): Workflow
 	return [
 		chain('e2eCbStartRuns00', 'E2E: start runs that call back', [
 			webhook('e2e-cb-start', 'lastNode'),
-			splitItems,
+			splitOutNode(id, 'body.items'),
 			zapierRun({ waitForCompletion: false, options: { callbackUrl: "={{ $('Webhook').item.json.body.callbackUrl }}" } }),
 		]),
 		chain('e2eCbTrigger0000', 'E2E: finished runs, redeliveries dropped', [
@@ -81,7 +72,7 @@ export function callbackWorkflows(keysUrl: string, captureUrl: string): Workflow
 		]),
 		chain('e2eCbWait0000000', "E2E: wait by Zapier's callback", [
 			webhook('e2e-cb-wait', 'onReceived'),
-			{ ...splitItems, id: id() },
+			splitOutNode(id, 'body.items'),
 			zapierRun({ waitBy: 'callback', options: { timeout: "={{ $('Webhook').item.json.body.timeout }}" } }),
 			allItems,
 			report(`${captureUrl}/resumed`),

@@ -37,3 +37,15 @@ export function chain(workflowId: string, name: string, nodes: WorkflowNode[]): 
 	nodes.forEach((node, i) => (node.position = [i * 240, 0]));
 	return { id: workflowId, name, nodes, connections, publish: true };
 }
+
+/** One item per element of the list at `field` (e.g. `body.items`). */
+export function splitOutNode(id: () => string, field: string): WorkflowNode {
+	return {
+		id: id(),
+		name: 'Split Out',
+		type: 'n8n-nodes-base.splitOut',
+		typeVersion: 1,
+		position: [0, 0],
+		parameters: { fieldToSplitOut: field, options: {} },
+	};
+}

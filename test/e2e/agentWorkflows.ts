@@ -7,6 +7,7 @@
 import type { CredentialImport, WorkflowImport } from '../../harness/n8n';
 import { NODE_TYPE } from '../../harness/n8n';
 import { CREDENTIAL } from '../../harness/stack';
+import { nodeIds, webhookNode } from '../../harness/workflowParts';
 import { APPS } from '../../sandbox/catalog';
 import { MODEL } from '../openaiStub';
 
@@ -43,8 +44,7 @@ const mapperField = (id: string, displayName: string, required: boolean) => ({
 	readOnly: false,
 });
 
-let counter = 0;
-const id = () => `00000000-0000-4000-9000-${String(++counter).padStart(12, '0')}`;
+const id = nodeIds('9000');
 
 function sendEmailTool(timeoutSeconds: number) {
 	return {
@@ -130,17 +130,7 @@ function agentWorkflow(workflowId: string, name: string, trigger: Array<Record<s
 	return { id: workflowId, name, nodes, connections };
 }
 
-function webhook(path: string) {
-	return {
-		id: id(),
-		name: 'Webhook',
-		type: 'n8n-nodes-base.webhook',
-		typeVersion: 2,
-		position: [0, 0],
-		webhookId: id(),
-		parameters: { httpMethod: 'POST', path, responseMode: 'lastNode', responseData: 'allEntries', options: {} },
-	};
-}
+const webhook = (path: string) => webhookNode(id, path);
 
 export const agentWorkflows: WorkflowImport[] = [
 	{

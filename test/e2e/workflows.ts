@@ -3,7 +3,7 @@ import type { WorkflowImport } from '../../harness/n8n';
 import { NODE_TYPE } from '../../harness/n8n';
 import { CREDENTIAL } from '../../harness/stack';
 import type { WorkflowNode } from '../../harness/workflowParts';
-import { chain, nodeIds, webhookNode } from '../../harness/workflowParts';
+import { chain, nodeIds, splitOutNode, webhookNode } from '../../harness/workflowParts';
 
 const id = nodeIds('8000');
 const webhook = (path: string) => webhookNode(id, path);
@@ -48,14 +48,7 @@ export const e2eWorkflows: WorkflowImport[] = [
 	]),
 	chain('e2eTenItems00000', 'E2E: ten items in one execution', [
 		webhook('e2e-ten-items'),
-		{
-			id: id(),
-			name: 'Split Out',
-			type: 'n8n-nodes-base.splitOut',
-			typeVersion: 1,
-			position: [0, 0],
-			parameters: { fieldToSplitOut: 'body.items', options: {} },
-		},
+		splitOutNode(id, 'body.items'),
 		zapier('Run', { operation: 'run', action: 'core:batch', inputsMode: 'json', inputs: '={{ $json }}', options: {} }),
 		{
 			id: id(),
