@@ -103,7 +103,7 @@ export async function resumeOnCallback(this: IWebhookFunctions): Promise<IWebhoo
 	const known = knownRuns(waiting[0].id!);
 	return await inTurn(known, async () => {
 		if (known.resumed) return { webhookResponse: { received: true } };
-		known.finished.set(callback.value.id, callback.value);
+		if (isFinished(callback.value)) known.finished.set(callback.value.id, callback.value);
 		const unknown = () => waiting.filter(({ id }) => !known.finished.has(id!));
 		for (const { id, index } of unknown().reverse()) {
 			let run: ActionRun;
@@ -116,6 +116,8 @@ export async function resumeOnCallback(this: IWebhookFunctions): Promise<IWebhoo
 			known.finished.set(id!, run);
 		}
 		known.resumed = true;
-		return { workflowData: [resumedOutput(this, items, known.finished)] };
+		const finished = known.finished;
+		known.finished = new Map();
+		return { workflowData: [resumedOutput(this, items, finished)] };
 	});
 }
