@@ -268,16 +268,17 @@ export interface WebhookAnswer {
 }
 
 /**
- * The context n8n-core gives a waiting node's webhook when a POST reaches the execution's resume URL,
- * with the execution as it was saved; the answer the webhook writes itself is kept in `answer`.
+ * The context n8n-core gives a node's webhook when a POST reaches it: a trigger's, or a waiting node's
+ * at the execution's resume URL (`waiting`: the execution as it was saved). The answer the webhook
+ * writes itself is kept in `answer`.
  */
-export function resumeWebhookContext(
+export function webhookContext(
 	json: WorkflowJson,
 	nodeName: string,
 	options: EngineOptions,
-	waiting: IRun,
 	request: { headers: Record<string, string | undefined>; body: string },
 	answer: WebhookAnswer,
+	waiting?: IRun,
 ): IWebhookFunctions {
 	const workflow = buildWorkflow(json, options);
 	const data = additionalData(options, json);
@@ -306,7 +307,15 @@ export function resumeWebhookContext(
 		workflowId: 'engine-test',
 		webhookDescription: {},
 	} as unknown as IWebhookData;
-	return new WebhookContext(workflow, workflow.getNode(nodeName)!, data, 'webhook', webhook, [], structuredClone(waiting.data));
+	return new WebhookContext(
+		workflow,
+		workflow.getNode(nodeName)!,
+		data,
+		'webhook',
+		webhook,
+		[],
+		waiting ? structuredClone(waiting.data) : null,
+	);
 }
 
 /** The items a node output in its (last) run, on its first output. */

@@ -6,6 +6,7 @@ import type { ICredentialDataDecryptedObject, IDataObject, INode, INodeParameter
 
 import example from '../examples/run-an-action.json';
 import { ZapierOAuth2Api } from '../credentials/ZapierOAuth2Api.credentials';
+import { ZapierActionRunTrigger } from '../nodes/ZapierActionRunTrigger/ZapierActionRunTrigger.node';
 import { ZapierActions } from '../nodes/ZapierActions/ZapierActions.node';
 import { connectToSandbox } from '../sandbox/connect';
 import { ZapierSandbox } from '../sandbox/server';
@@ -13,6 +14,7 @@ import type { CredentialStore, WorkflowJson } from './engine';
 import { NodeTypes, oauth2CredentialStore } from './engine';
 
 export const NODE_TYPE = 'n8n-nodes-zapier-actions.zapierActions';
+export const TRIGGER_TYPE = 'n8n-nodes-zapier-actions.zapierActionRunTrigger';
 export const CREDENTIAL_ID = 'zapier-sandbox';
 export const ZAPIER_NODE = 'Zapier Actions';
 
@@ -34,7 +36,7 @@ export async function startEngine(): Promise<Engine> {
 	await sandbox.start();
 	const credentials = oauth2CredentialStore({ zapierOAuth2Api: new ZapierOAuth2Api() });
 	await connectCredential(sandbox, credentials);
-	const nodeTypes = new NodeTypes({ [NODE_TYPE]: new ZapierActions() });
+	const nodeTypes = new NodeTypes({ [NODE_TYPE]: new ZapierActions(), [TRIGGER_TYPE]: new ZapierActionRunTrigger() });
 	return { sandbox, credentials, nodeTypes };
 }
 

@@ -10,7 +10,7 @@ import type { Host } from './config';
 import type { Replies, Route } from './http';
 
 export type CallbackDelivery = 'once' | 'twice' | 'never';
-export type CallbackSignature = 'valid' | 'forged' | 'expired' | 'none';
+export type CallbackSignature = 'valid' | 'unbound' | 'forged' | 'expired' | 'none';
 
 const JWKS_PATH = '/.well-known/jwks.json';
 const DELIVERY_ATTEMPTS = 3;
@@ -91,7 +91,9 @@ export class Callbacks {
 		if (mode === 'none') return undefined;
 		const now = Math.floor(Date.now() / 1000);
 		const iat = mode === 'expired' ? now - 600 : now;
-		const claims = { iat, exp: iat + 300, run_id: runId, body_sha256: createHash('sha256').update(body).digest('hex') };
+		// `unbound`: only what Zapier documents (iat, exp), so that the token does not name the run or the body.
+		const binding = mode === 'unbound' ? {} : { run_id: runId, body_sha256: createHash('sha256').update(body).digest('hex') };
+		const claims = { iat, exp: iat + 300, ...binding };
 		const signer = mode === 'forged' ? this.forger : this.key;
 		const encode = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
 		const input = `${encode({ alg: 'RS256', typ: 'JWT', kid: signer.kid })}.${encode(claims)}`;

@@ -42,8 +42,11 @@ export interface SandboxConfig {
 	callbackDelivery: 'once' | 'twice' | 'never';
 	/** How long after the run ends its callback is sent. */
 	callbackDelayMs: number;
-	/** How callbacks are signed: with the JWKS key, a forged key, an expired token, or not at all. */
-	callbackSignature: 'valid' | 'forged' | 'expired' | 'none';
+	/**
+	 * How callbacks are signed: with the JWKS key (naming the run and the body's hash), with it but naming
+	 * neither (`unbound`: only the claims Zapier documents), with a forged key, an expired token, or not at all.
+	 */
+	callbackSignature: 'valid' | 'unbound' | 'forged' | 'expired' | 'none';
 }
 
 export const DEFAULT_CONFIG: SandboxConfig = {

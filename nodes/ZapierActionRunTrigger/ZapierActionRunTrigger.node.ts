@@ -2,8 +2,11 @@ import type { IDataObject, INodeType, INodeTypeDescription, IWebhookFunctions, I
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { callbackWebhookMethods } from '../ZapierActions/helpers/callbackWebhook';
-import { readSignedCallback, refusalOf, refuseCallback } from '../ZapierActions/transport/callbacks';
-import { ZAPIER_KEYS_URL } from '../ZapierActions/transport/request';
+import { readRun } from '../ZapierActions/actions/actionRun/wait';
+import type { ActionRun } from '../ZapierActions/helpers/runStatus';
+import { isFinished } from '../ZapierActions/helpers/runStatus';
+import { CALLBACK_READS_MS, readSignedCallback, refusalOf, refuseCallback } from '../ZapierActions/transport/callbacks';
+import { CREDENTIAL_TYPE, ZAPIER_KEYS_URL } from '../ZapierActions/transport/request';
 import { seenBefore } from './redeliveries';
 
 export class ZapierActionRunTrigger implements INodeType {
@@ -17,6 +20,8 @@ export class ZapierActionRunTrigger implements INodeType {
 		description: 'Starts the workflow when Zapier calls back with a finished action run',
 		defaults: { name: 'Zapier Action Run Trigger' },
 		inputs: [],
+		// Only to confirm a run with Zapier when its callback's signature does not name it.
+		credentials: [{ name: 'zapierOAuth2Api', required: false }],
 		outputs: [NodeConnectionTypes.Main],
 		webhooks: [{ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', path: 'zapier-action-runs' }],
 		properties: [
@@ -69,12 +74,36 @@ export class ZapierActionRunTrigger implements INodeType {
 			const { status, message } = refusalOf(callback);
 			return refuseCallback(this, status, message);
 		}
-		const run = callback.value;
+		const confirmed = callback.bound ? { run: callback.value } : await confirmedRun(this, callback.value.id);
+		if ('refused' in confirmed) return refuseCallback(this, confirmed.refused.status, confirmed.refused.message);
+		const { run } = confirmed;
 		const trigger = `${this.getWorkflow().id ?? ''}|${this.getNode().id}`;
 		if (seenBefore(trigger, run.id)) {
 			if (options.redeliveries !== 'mark') return { webhookResponse: { received: true, redelivery: true } };
 			return { workflowData: [[{ json: { ...run, redelivery: true } }]] };
 		}
 		return { workflowData: [[{ json: run }]] };
+	}
+}
+
+/**
+ * The run as Zapier has it, for a callback whose signature names neither the run nor its body (Zapier
+ * documents only `iat` and `exp`): without it, any signed token could carry a made-up outcome.
+ */
+async function confirmedRun(
+	ctx: IWebhookFunctions,
+	id: string,
+): Promise<{ run: ActionRun } | { refused: { status: number; message: string } }> {
+	if (!ctx.getNode().credentials?.[CREDENTIAL_TYPE]) {
+		const message =
+			"Callback refused: its signature names neither the run nor the body, so the run must be read from Zapier: choose the trigger's Zapier credential";
+		return { refused: { status: 401, message } };
+	}
+	try {
+		const { run } = await readRun(ctx, id, 0, Date.now() + CALLBACK_READS_MS);
+		if (isFinished(run)) return { run };
+		return { refused: { status: 400, message: `Callback refused: Zapier says run ${id} is still "${run.status}"` } };
+	} catch (error) {
+		return { refused: { status: 503, message: `Could not read run ${id} from Zapier: ${(error as Error).message}` } };
 	}
 }

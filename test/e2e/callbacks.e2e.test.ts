@@ -96,6 +96,14 @@ describe('Zapier Action Run Trigger', () => {
 		]);
 	});
 
+	test('a signature with only the claims Zapier documents cannot vouch for the body: without a credential on the trigger, 401 and no execution', async () => {
+		stack.sandbox.configure({ callbackSignature: 'unbound' });
+		await startRuns(1, triggerUrl(stack.n8n.url));
+		expect(await answers(1)).toEqual([401]);
+		await sleep(1_500);
+		expect(capture.requests).toEqual([]);
+	});
+
 	test.each(['forged', 'expired', 'none'] as const)('a %s signature is answered 401 and starts no execution', async (callbackSignature) => {
 		stack.sandbox.configure({ callbackSignature });
 		await startRuns(2, triggerUrl(stack.n8n.url));

@@ -3,7 +3,7 @@ import type { IRun, IWebhookResponseData } from 'n8n-workflow';
 
 import type { CapturedRequest } from '../../harness/capture';
 import type { WebhookAnswer, WorkflowJson } from '../../harness/engine';
-import { errorOf, outputOf, resumeAfterTimeout, resumeWebhookContext, runWorkflow } from '../../harness/engine';
+import { errorOf, outputOf, resumeAfterTimeout, webhookContext, runWorkflow } from '../../harness/engine';
 import type { WorkflowOptions } from '../../harness/workflows';
 import { workflow, ZAPIER_NODE } from '../../harness/workflows';
 import { ZapierActions } from '../../nodes/ZapierActions/ZapierActions.node';
@@ -184,7 +184,7 @@ describe('a callback to an execution that waits for its runs, as n8n hands it to
 	async function deliver(execution: { json: WorkflowJson; run: IRun }, callback: CapturedRequest) {
 		const answer: WebhookAnswer = {};
 		const headers = { 'content-type': 'application/json', 'zapier-callback-signature': callback.signature };
-		const ctx = resumeWebhookContext(execution.json, ZAPIER_NODE, engine, execution.run, { headers, body: callback.body }, answer);
+		const ctx = webhookContext(execution.json, ZAPIER_NODE, engine, { headers, body: callback.body }, answer, execution.run);
 		const response: IWebhookResponseData = await new ZapierActions().webhook.call(ctx);
 		return { response, answer };
 	}
@@ -248,6 +248,16 @@ describe('a callback to an execution that waits for its runs, as n8n hands it to
 		expect(response).toEqual({ noWebhookResponse: true });
 		expect(answer).toEqual({ status: 401, body: { message: `Callback refused: ${problem}` } });
 		expect(reads()).toBe(0);
+	});
+
+	test('a signature naming neither the run nor the body (only the claims Zapier documents) is believed after a read of the run', async () => {
+		engine.sandbox.configure({ callbackSignature: 'unbound' });
+		const execution = await waiting(1);
+		const callback = await callbackOf(runIds()[0]);
+		const forged = JSON.stringify({ data: { type: 'run', id: runIds()[0], status: 'error', results: [], errors: [] } });
+		const { response } = await deliver(execution, { ...callback, body: forged });
+		expect(response.workflowData![0].map((item) => [item.json.id, item.json.status])).toEqual([[runIds()[0], 'success']]);
+		expect(reads()).toBe(1);
 	});
 
 	test('a run of another execution is answered 400: it is not one this execution waits for', async () => {

@@ -70,6 +70,17 @@ function bodyMismatch(claims: Claims, body: string): string | undefined {
 	return undefined;
 }
 
+/**
+ * Whether the claims tie the token to its body (the run's ID or the body's hash). Zapier documents only
+ * `iat` and `exp`: a token without these proves Zapier sent a callback, not that it sent this body.
+ */
+export function bindsBody(claims: Claims): boolean {
+	return ['run_id', 'id', 'body_sha256', 'sha256'].some((claim) => claims[claim] !== undefined);
+}
+
+/** Refused because its key is not (yet) in the JWKS: Zapier may have rotated its keys, so worth a retry. */
+export const UNKNOWN_KEY = 'no signing key';
+
 /** The claims of a valid signature of `body`, or why it is not one. `now` is in seconds. */
 export async function verifyCallbackSignature(
 	token: string | undefined,
@@ -86,7 +97,7 @@ export async function verifyCallbackSignature(
 	if (!header || !claims) return { ok: false, problem: 'the signature is not a JWT' };
 	if (header.alg !== 'RS256') return { ok: false, problem: `the signature's algorithm "${String(header.alg)}" is not RS256` };
 	const key = await keyFor(header.kid, keys);
-	if (!key) return { ok: false, problem: `no signing key "${String(header.kid)}" in the JWKS` };
+	if (!key) return { ok: false, problem: `${UNKNOWN_KEY} "${String(header.kid)}" in the JWKS` };
 	if (!signedBy(key, `${headerPart}.${claimsPart}`, signature)) return { ok: false, problem: 'the signature does not verify' };
 	if (typeof claims.exp !== 'number' || now > claims.exp + CLOCK_SKEW_SECONDS) return { ok: false, problem: 'the signature has expired' };
 	if (typeof claims.iat === 'number' && claims.iat > now + CLOCK_SKEW_SECONDS)

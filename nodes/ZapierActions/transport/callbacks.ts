@@ -2,7 +2,7 @@
 import type { IDataObject, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 
 import type { Jwk, KeySource } from '../helpers/callbackSignature';
-import { KeySet, verifyCallbackSignature } from '../helpers/callbackSignature';
+import { bindsBody, KeySet, UNKNOWN_KEY, verifyCallbackSignature } from '../helpers/callbackSignature';
 import type { ActionRun } from '../helpers/runStatus';
 import { normaliseRun } from '../helpers/runStatus';
 import type { Checked } from '../helpers/validate';
@@ -45,10 +45,15 @@ function rawBody(ctx: IWebhookFunctions): string {
 	return raw ? raw.toString('utf8') : JSON.stringify(ctx.getBodyData());
 }
 
-export type SignedCallback = Checked<ActionRun> & { unverifiable?: boolean };
+/**
+ * `bound`: the token names this run or this body, so the body is Zapier's. Otherwise the signature
+ * only proves that Zapier sent a callback: the run must be read from Zapier before it is believed.
+ */
+export type SignedCallback = (Checked<ActionRun> & { unverifiable?: boolean }) & { bound?: boolean };
 
 /**
- * The run a callback carries, if Zapier signed it. `unverifiable` says the keys could not be fetched,
+ * The run a callback carries, if Zapier signed it. `unverifiable` says the keys could not be fetched or
+ * do not hold the token's key (Zapier may have rotated them),
  * which is no proof against the callback: Zapier should be asked to send it again.
  */
 export async function readSignedCallback(ctx: IWebhookFunctions, keysUrl: string): Promise<SignedCallback> {
@@ -61,11 +66,11 @@ export async function readSignedCallback(ctx: IWebhookFunctions, keysUrl: string
 	} catch (error) {
 		return { ok: false, problem: `the signing keys could not be fetched from ${keysUrl}: ${(error as Error).message}`, unverifiable: true };
 	}
-	if (!verified.ok) return verified;
+	if (!verified.ok) return { ...verified, unverifiable: verified.problem.startsWith(UNKNOWN_KEY) };
 	const data = (JSON.parse(body) as IDataObject).data;
 	const id = checkId(isJsonObject(data) ? data.id : undefined);
 	if (!id.ok) return { ok: false, problem: `the callback's run ID ${id.problem}` };
-	return { ok: true, value: normaliseRun(id.value, 200, JSON.parse(body)) };
+	return { ok: true, value: normaliseRun(id.value, 200, JSON.parse(body)), bound: bindsBody(verified.value) };
 }
 
 /** Answers the request with an error and starts or resumes nothing. */
@@ -74,6 +79,9 @@ export function refuseCallback(ctx: IWebhookFunctions, status: number, message: 
 	response.status(status).json({ message });
 	return { noWebhookResponse: true };
 }
+
+/** How long a callback may wait for the reads it needs, well within the time Zapier waits for an answer. */
+export const CALLBACK_READS_MS = 20_000;
 
 /** Why a callback is refused, and how: 503 asks Zapier to send it again, 401 says it will never be accepted. */
 export function refusalOf(callback: SignedCallback & { ok: false }): { status: number; message: string } {

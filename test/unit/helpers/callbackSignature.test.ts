@@ -2,7 +2,7 @@ import type { KeyObject } from 'node:crypto';
 import { createHash, createHmac, generateKeyPairSync, sign } from 'node:crypto';
 
 import type { Jwk } from '../../../nodes/ZapierActions/helpers/callbackSignature';
-import { KeySet, verifyCallbackSignature } from '../../../nodes/ZapierActions/helpers/callbackSignature';
+import { bindsBody, KeySet, verifyCallbackSignature } from '../../../nodes/ZapierActions/helpers/callbackSignature';
 
 const NOW = 1_800_000_000;
 const zapier = generateKeyPairSync('rsa', { modulusLength: 2048 });
@@ -80,4 +80,12 @@ test('a key that appeared since the last fetch is found by fetching the JWKS aga
 		problem: 'no signing key "made-up" in the JWKS',
 	});
 	expect(fetches).toBe(2);
+});
+
+test('a token binds its body when it names the run or the body hash; the claims Zapier documents alone do not', () => {
+	expect(bindsBody({ iat: NOW, exp: NOW + 300 })).toBe(false);
+	expect(bindsBody({ ...valid, run_id: 'run-1' })).toBe(true);
+	expect(bindsBody({ ...valid, id: 'run-1' })).toBe(true);
+	expect(bindsBody({ ...valid, body_sha256: 'abc' })).toBe(true);
+	expect(bindsBody({ ...valid, sha256: 'abc' })).toBe(true);
 });

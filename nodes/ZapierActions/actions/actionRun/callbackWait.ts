@@ -14,7 +14,7 @@ import { errorItem } from '../../helpers/output.utils';
 import type { ActionRun } from '../../helpers/runStatus';
 import { isFinished } from '../../helpers/runStatus';
 import { isJsonObject, need } from '../../helpers/validate';
-import { readSignedCallback, refusalOf, refuseCallback } from '../../transport/callbacks';
+import { CALLBACK_READS_MS, readSignedCallback, refusalOf, refuseCallback } from '../../transport/callbacks';
 import { apiBase, connection } from '../../transport/request';
 import { checkCallbackUrl, isZapierApi } from '../../transport/url';
 import { inTurn, knownRuns } from './knownRuns';
@@ -102,13 +102,15 @@ export async function resumeOnCallback(this: IWebhookFunctions): Promise<IWebhoo
 	}
 	const known = knownRuns(waiting[0].id!);
 	return await inTurn(known, async () => {
+		const deadline = Date.now() + CALLBACK_READS_MS;
 		if (known.resumed) return { webhookResponse: { received: true } };
-		if (isFinished(callback.value)) known.finished.set(callback.value.id, callback.value);
+		// A token that names neither the run nor the body proves only that Zapier called: the run is read.
+		if (callback.bound && isFinished(callback.value)) known.finished.set(callback.value.id, callback.value);
 		const unknown = () => waiting.filter(({ id }) => !known.finished.has(id!));
 		for (const { id, index } of unknown().reverse()) {
 			let run: ActionRun;
 			try {
-				({ run } = await readRun(this, id!, index));
+				({ run } = await readRun(this, id!, index, deadline));
 			} catch (error) {
 				return refuseCallback(this, 503, `Could not read the other runs of this execution: ${(error as Error).message}`);
 			}
