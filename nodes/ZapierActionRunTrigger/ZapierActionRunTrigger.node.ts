@@ -5,7 +5,8 @@ import { callbackWebhookMethods } from '../ZapierActions/helpers/callbackWebhook
 import { readRun } from '../ZapierActions/actions/actionRun/wait';
 import type { ActionRun } from '../ZapierActions/helpers/runStatus';
 import { isFinished } from '../ZapierActions/helpers/runStatus';
-import { CALLBACK_READS_MS, readSignedCallback, refusalOf, refuseCallback } from '../ZapierActions/transport/callbacks';
+import { textOr } from '../ZapierActions/helpers/validate';
+import { CALLBACK_READS_MS, readSignedCallback, refuseCallback, refuseUnverified } from '../ZapierActions/transport/callbacks';
 import { CREDENTIAL_TYPE, ZAPIER_KEYS_URL } from '../ZapierActions/transport/request';
 import { seenBefore } from './redeliveries';
 
@@ -68,14 +69,10 @@ export class ZapierActionRunTrigger implements INodeType {
 
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 		const options = this.getNodeParameter('options', {}) as IDataObject;
-		const keysUrl = typeof options.keysUrl === 'string' && options.keysUrl.trim() ? options.keysUrl.trim() : ZAPIER_KEYS_URL;
-		const callback = await readSignedCallback(this, keysUrl);
-		if (!callback.ok) {
-			const { status, message } = refusalOf(callback);
-			return refuseCallback(this, status, message);
-		}
+		const callback = await readSignedCallback(this, textOr(options.keysUrl, ZAPIER_KEYS_URL));
+		if (!callback.ok) return refuseUnverified(this, callback);
 		const confirmed = callback.bound ? { run: callback.value } : await confirmedRun(this, callback.value.id);
-		if ('refused' in confirmed) return refuseCallback(this, confirmed.refused.status, confirmed.refused.message);
+		if ('refused' in confirmed) return confirmed.refused;
 		const { run } = confirmed;
 		const trigger = `${this.getWorkflow().id ?? ''}|${this.getNode().id}`;
 		if (seenBefore(trigger, run.id)) {
@@ -90,20 +87,17 @@ export class ZapierActionRunTrigger implements INodeType {
  * The run as Zapier has it, for a callback whose signature names neither the run nor its body (Zapier
  * documents only `iat` and `exp`): without it, any signed token could carry a made-up outcome.
  */
-async function confirmedRun(
-	ctx: IWebhookFunctions,
-	id: string,
-): Promise<{ run: ActionRun } | { refused: { status: number; message: string } }> {
+async function confirmedRun(ctx: IWebhookFunctions, id: string): Promise<{ run: ActionRun } | { refused: IWebhookResponseData }> {
 	if (!ctx.getNode().credentials?.[CREDENTIAL_TYPE]) {
 		const message =
 			"Callback refused: its signature names neither the run nor the body, so the run must be read from Zapier: choose the trigger's Zapier credential";
-		return { refused: { status: 401, message } };
+		return { refused: refuseCallback(ctx, 401, message) };
 	}
 	try {
 		const { run } = await readRun(ctx, id, 0, Date.now() + CALLBACK_READS_MS);
 		if (isFinished(run)) return { run };
-		return { refused: { status: 400, message: `Callback refused: Zapier says run ${id} is still "${run.status}"` } };
+		return { refused: refuseCallback(ctx, 400, `Callback refused: Zapier says run ${id} is still "${run.status}"`) };
 	} catch (error) {
-		return { refused: { status: 503, message: `Could not read run ${id} from Zapier: ${(error as Error).message}` } };
+		return { refused: refuseCallback(ctx, 503, `Could not read run ${id} from Zapier: ${(error as Error).message}`) };
 	}
 }

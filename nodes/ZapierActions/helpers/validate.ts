@@ -18,6 +18,11 @@ export function isEmpty(value: unknown): value is undefined | null | string {
 	return value === undefined || value === null || (typeof value === 'string' && value.trim() === '');
 }
 
+/** A text setting as given (trimmed), or `fallback` when it is left empty. */
+export function textOr(value: unknown, fallback: string): string {
+	return typeof value === 'string' && value.trim() !== '' ? value.trim() : fallback;
+}
+
 /** A JSON object: not null, not a list. */
 export function isJsonObject(value: unknown): value is IDataObject {
 	return value !== null && typeof value === 'object' && !Array.isArray(value);

@@ -49,7 +49,7 @@ function rawBody(ctx: IWebhookFunctions): string {
  * `bound`: the token names this run or this body, so the body is Zapier's. Otherwise the signature
  * only proves that Zapier sent a callback: the run must be read from Zapier before it is believed.
  */
-export type SignedCallback = (Checked<ActionRun> & { unverifiable?: boolean }) & { bound?: boolean };
+export type SignedCallback = Checked<ActionRun> & { unverifiable?: boolean; bound?: boolean };
 
 /**
  * The run a callback carries, if Zapier signed it. `unverifiable` says the keys could not be fetched or
@@ -67,10 +67,11 @@ export async function readSignedCallback(ctx: IWebhookFunctions, keysUrl: string
 		return { ok: false, problem: `the signing keys could not be fetched from ${keysUrl}: ${(error as Error).message}`, unverifiable: true };
 	}
 	if (!verified.ok) return { ...verified, unverifiable: verified.problem.startsWith(UNKNOWN_KEY) };
-	const data = (JSON.parse(body) as IDataObject).data;
-	const id = checkId(isJsonObject(data) ? data.id : undefined);
+	// A verified signature has checked that the body is JSON.
+	const parsed = JSON.parse(body) as IDataObject;
+	const id = checkId(isJsonObject(parsed.data) ? parsed.data.id : undefined);
 	if (!id.ok) return { ok: false, problem: `the callback's run ID ${id.problem}` };
-	return { ok: true, value: normaliseRun(id.value, 200, JSON.parse(body)), bound: bindsBody(verified.value) };
+	return { ok: true, value: normaliseRun(id.value, 200, parsed), bound: bindsBody(verified.value) };
 }
 
 /** Answers the request with an error and starts or resumes nothing. */
@@ -83,9 +84,9 @@ export function refuseCallback(ctx: IWebhookFunctions, status: number, message: 
 /** How long a callback may wait for the reads it needs, well within the time Zapier waits for an answer. */
 export const CALLBACK_READS_MS = 20_000;
 
-/** Why a callback is refused, and how: 503 asks Zapier to send it again, 401 says it will never be accepted. */
-export function refusalOf(callback: SignedCallback & { ok: false }): { status: number; message: string } {
+/** Refuses a callback that did not verify: 503 asks Zapier to send it again, 401 says it will never be accepted. */
+export function refuseUnverified(ctx: IWebhookFunctions, callback: SignedCallback & { ok: false }): IWebhookResponseData {
 	return callback.unverifiable
-		? { status: 503, message: `Could not check the callback's signature: ${callback.problem}` }
-		: { status: 401, message: `Callback refused: ${callback.problem}` };
+		? refuseCallback(ctx, 503, `Could not check the callback's signature: ${callback.problem}`)
+		: refuseCallback(ctx, 401, `Callback refused: ${callback.problem}`);
 }

@@ -10,7 +10,7 @@ import type {
 import { NodeOperationError } from 'n8n-workflow';
 
 import type { Checked, NumberBounds } from '../helpers/validate';
-import { checkBoundedNumber, isJsonObject } from '../helpers/validate';
+import { checkBoundedNumber, isJsonObject, textOr } from '../helpers/validate';
 import { describeFailure } from './failure';
 import type { RateLimiter } from './rateLimit';
 import { limiterFor } from './rateLimit';
@@ -77,9 +77,7 @@ function credentialSetting<T>(ctx: ZapierContext, field: string, result: Checked
 /** Where and how fast this credential may call Zapier. */
 export async function connection(ctx: ZapierContext): Promise<Connection> {
 	const credentials = await ctx.getCredentials(CREDENTIAL_TYPE);
-	const raw =
-		typeof credentials.apiBaseUrl === 'string' && credentials.apiBaseUrl.trim() ? credentials.apiBaseUrl.trim() : DEFAULT_BASE_URL;
-	const base = credentialSetting(ctx, 'API Base URL', parseBaseUrl(raw));
+	const base = credentialSetting(ctx, 'API Base URL', parseBaseUrl(textOr(credentials.apiBaseUrl, DEFAULT_BASE_URL)));
 	const number = (name: keyof typeof CREDENTIAL_NUMBERS) =>
 		credentialSetting(ctx, CREDENTIAL_NUMBERS[name].field, checkBoundedNumber(credentials[name], CREDENTIAL_NUMBERS[name]));
 	const credentialId = ctx.getNode().credentials?.[CREDENTIAL_TYPE]?.id ?? 'unsaved';
@@ -87,10 +85,7 @@ export async function connection(ctx: ZapierContext): Promise<Connection> {
 		base,
 		limiter: credentialLimiter(credentialId, base, number('rateLimit'), Math.round(number('rateLimitWindowSeconds') * 1000)),
 		timeoutMs: Math.round(number('requestTimeoutSeconds') * 1000),
-		callbackKeysUrl:
-			typeof credentials.callbackKeysUrl === 'string' && credentials.callbackKeysUrl.trim()
-				? credentials.callbackKeysUrl.trim()
-				: ZAPIER_KEYS_URL,
+		callbackKeysUrl: textOr(credentials.callbackKeysUrl, ZAPIER_KEYS_URL),
 	};
 }
 

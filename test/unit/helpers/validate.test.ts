@@ -1,4 +1,11 @@
-import { checkBoundedNumber, checkId, checkInputs, checkOptionalId, checkTimeout } from '../../../nodes/ZapierActions/helpers/validate';
+import {
+	checkBoundedNumber,
+	checkId,
+	checkInputs,
+	checkOptionalId,
+	checkTimeout,
+	textOr,
+} from '../../../nodes/ZapierActions/helpers/validate';
 
 describe('ids', () => {
 	test.each(['example_core:Vn7xbE60', '123e4567-e89b-12d3-a456-426614174000', 'example_QVaAreV1', ' padded '])('%p is accepted', (id) => {
@@ -78,4 +85,11 @@ describe("the credential's numbers", () => {
 		expect(checkBoundedNumber('abc', limit)).toEqual({ ok: false, problem: 'must be a number, got "abc"' });
 		expect(checkBoundedNumber(Infinity, limit)).toMatchObject({ ok: false });
 	});
+});
+
+test('a text setting is used trimmed, and its fallback when it is left empty', () => {
+	expect(textOr('  https://example.com/keys ', 'fallback')).toBe('https://example.com/keys');
+	expect(textOr('   ', 'fallback')).toBe('fallback');
+	expect(textOr(undefined, 'fallback')).toBe('fallback');
+	expect(textOr(42, 'fallback')).toBe('fallback');
 });

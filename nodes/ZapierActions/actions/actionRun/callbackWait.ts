@@ -14,7 +14,7 @@ import { errorItem } from '../../helpers/output.utils';
 import type { ActionRun } from '../../helpers/runStatus';
 import { isFinished } from '../../helpers/runStatus';
 import { isJsonObject, need } from '../../helpers/validate';
-import { CALLBACK_READS_MS, readSignedCallback, refusalOf, refuseCallback } from '../../transport/callbacks';
+import { CALLBACK_READS_MS, readSignedCallback, refuseCallback, refuseUnverified } from '../../transport/callbacks';
 import { apiBase, connection } from '../../transport/request';
 import { checkCallbackUrl, isZapierApi } from '../../transport/url';
 import { inTurn, knownRuns } from './knownRuns';
@@ -35,11 +35,16 @@ function waitingRunId(item: INodeExecutionData): string | undefined {
 	return json.waitingFor === 'callback' && json.status === 'waiting' && typeof json.id === 'string' ? json.id : undefined;
 }
 
-/** The URL Zapier calls back to resume this execution, checked as Zapier would check it. */
+/** A callback URL checked as Zapier would check it, when the credential talks to Zapier itself. */
+export async function checkedCallbackUrl(ctx: IExecuteFunctions, field: string, url: string, itemIndex: number): Promise<string> {
+	const strict = isZapierApi(await apiBase(ctx));
+	return need(ctx.getNode(), field, checkCallbackUrl(url, strict), itemIndex);
+}
+
+/** The URL Zapier calls back to resume this execution. */
 export async function resumeUrl(ctx: IExecuteFunctions, itemIndex: number): Promise<string> {
 	const url = String(ctx.evaluateExpression('{{ $execution.resumeUrl }}', itemIndex) ?? '');
-	const strict = isZapierApi(await apiBase(ctx));
-	return need(ctx.getNode(), RESUME_URL_FIELD, checkCallbackUrl(url, strict), itemIndex);
+	return await checkedCallbackUrl(ctx, RESUME_URL_FIELD, url, itemIndex);
 }
 
 /** Puts the execution to wait for the callbacks of the runs in `output`, until `deadline` at the latest. */
@@ -91,10 +96,7 @@ function resumedOutput(ctx: IWebhookFunctions, items: INodeExecutionData[], fini
  */
 export async function resumeOnCallback(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 	const callback = await readSignedCallback(this, (await connection(this)).callbackKeysUrl);
-	if (!callback.ok) {
-		const { status, message } = refusalOf(callback);
-		return refuseCallback(this, status, message);
-	}
+	if (!callback.ok) return refuseUnverified(this, callback);
 	const items = waitingItems(this);
 	const waiting = items.map((item, index) => ({ id: waitingRunId(item), index })).filter((run) => run.id !== undefined);
 	if (!waiting.some((run) => run.id === callback.value.id)) {

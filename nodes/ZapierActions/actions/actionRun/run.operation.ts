@@ -6,14 +6,13 @@ import { mappedInputs } from '../../helpers/fields';
 import { compactRun } from '../../helpers/output.utils';
 import { checkId, checkInputs, isEmpty, need } from '../../helpers/validate';
 import type { ZapierResponse } from '../../transport/request';
-import { apiBase, zapierRequest } from '../../transport/request';
-import { checkCallbackUrl, isZapierApi } from '../../transport/url';
+import { zapierRequest } from '../../transport/request';
 import { refusedPointers, runMayExist } from '../../transport/requestErrors';
 import { actionLocator, actionTypeFilter, appLocator, authenticationLocator, onTimeoutOption, timeoutOption } from '../common.descriptions';
 import type { ExecutionShared } from '../operation';
 import type { Picks } from '../picks';
 import { readPicks } from '../picks';
-import { resumeUrl, waitForCallbacks, waitingItem } from './callbackWait';
+import { checkedCallbackUrl, resumeUrl, waitForCallbacks, waitingItem } from './callbackWait';
 import { finishedRunOutput, timeoutMs } from './runOutput';
 import { waitForRun } from './wait';
 
@@ -220,8 +219,7 @@ export async function settle(this: IExecuteFunctions, output: INodeExecutionData
 async function readCallbackUrl(ctx: IExecuteFunctions, options: IDataObject, itemIndex: number): Promise<{ callback_url?: string }> {
 	const raw = options.callbackUrl;
 	if (isEmpty(raw)) return {};
-	const strict = isZapierApi(await apiBase(ctx));
-	return { callback_url: need(ctx.getNode(), 'Callback URL', checkCallbackUrl(String(raw), strict), itemIndex) };
+	return { callback_url: await checkedCallbackUrl(ctx, 'Callback URL', String(raw), itemIndex) };
 }
 
 type Creation = { response: ZapierResponse } | { error: NodeApiError | NodeOperationError };
