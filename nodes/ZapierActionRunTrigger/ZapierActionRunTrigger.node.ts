@@ -1,14 +1,15 @@
-import type { IDataObject, INodeType, INodeTypeDescription, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
+import type { IDataObject, IHookFunctions, INodeType, INodeTypeDescription, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
-import { callbackWebhookMethods } from '../ZapierActions/helpers/callbackWebhook';
 import { readRun } from '../ZapierActions/actions/actionRun/wait';
+import { checkProof, PROOF_PARAMETER, TRIGGER_PATH, triggerOf } from '../ZapierActions/helpers/callbackProof';
 import type { ActionRun } from '../ZapierActions/helpers/runStatus';
 import { isFinished } from '../ZapierActions/helpers/runStatus';
 import { textOr } from '../ZapierActions/helpers/validate';
-import { CALLBACK_READS_MS, readSignedCallback, refuseCallback, refuseUnverified } from '../ZapierActions/transport/callbacks';
+import type { Refusal } from '../ZapierActions/transport/callbacks';
+import { CALLBACK_READS_MS, callbackProofKey, readFailed, readSignedCallback, refuse, refused } from '../ZapierActions/transport/callbacks';
 import { CREDENTIAL_TYPE, ZAPIER_KEYS_URL } from '../ZapierActions/transport/request';
-import { seenBefore } from './redeliveries';
+import { delivery } from './redeliveries';
 
 export class ZapierActionRunTrigger implements INodeType {
 	description: INodeTypeDescription = {
@@ -21,17 +22,37 @@ export class ZapierActionRunTrigger implements INodeType {
 		description: 'Starts the workflow when Zapier calls back with a finished action run',
 		defaults: { name: 'Zapier Action Run Trigger' },
 		inputs: [],
-		// Only to confirm a run with Zapier when its callback's signature does not name it.
-		credentials: [{ name: 'zapierOAuth2Api', required: false }],
+		// The credential of the Zapier Actions nodes that start the runs: it checks their callback URLs' proofs.
+		credentials: [{ name: 'zapierOAuth2Api', required: true }],
 		outputs: [NodeConnectionTypes.Main],
-		webhooks: [{ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', path: 'zapier-action-runs' }],
+		webhooks: [{ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', path: TRIGGER_PATH }],
 		properties: [
 			{
 				displayName:
-					"Use this trigger's Production URL as the Callback URL of a Zapier Actions Run (Options → Callback URL), and activate this workflow. Each finished run starts one execution.",
+					"Use this trigger's Production URL as the Callback URL of a Zapier Actions Run (Options → Callback URL), choose the same Zapier credential here, and activate this workflow. Each finished run starts one execution.",
 				name: 'usage',
 				type: 'notice',
 				default: '',
+			},
+			{
+				displayName: 'Accept Callbacks Of',
+				name: 'accept',
+				type: 'options',
+				options: [
+					{
+						name: 'Runs Started by This n8n',
+						value: 'proven',
+						description:
+							"A Zapier Actions node with this credential adds a proof to this trigger's URL when it starts a run; a callback without it is refused. Costs no request.",
+					},
+					{
+						name: "Any Run of the Credential's Account",
+						value: 'account',
+						description:
+							"For a URL pasted by hand elsewhere: each callback's run is read from Zapier with this credential (one request per run), and a run the account does not have is refused",
+					},
+				],
+				default: 'proven',
 			},
 			{
 				displayName: 'Options',
@@ -65,17 +86,38 @@ export class ZapierActionRunTrigger implements INodeType {
 		],
 	};
 
-	webhookMethods = callbackWebhookMethods;
+	webhookMethods = {
+		default: {
+			// Nothing to register with Zapier (each run names its callback URL); activation checks that callbacks can be checked.
+			async checkExists(this: IHookFunctions): Promise<boolean> {
+				if (this.getNodeParameter('accept', 'proven') === 'proven') await callbackProofKey(this);
+				else await this.getCredentials(CREDENTIAL_TYPE);
+				return true;
+			},
+			async create(): Promise<boolean> {
+				return true;
+			},
+			async delete(): Promise<boolean> {
+				return true;
+			},
+		},
+	};
 
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 		const options = this.getNodeParameter('options', {}) as IDataObject;
+		const proven = this.getNodeParameter('accept', 'proven') === 'proven';
+		const proof = proven ? await checkedProof(this) : undefined;
+		if (proof && !proof.ok) return refuse(this, proof.refusal);
 		const callback = await readSignedCallback(this, textOr(options.keysUrl, ZAPIER_KEYS_URL));
-		if (!callback.ok) return refuseUnverified(this, callback);
-		const confirmed = callback.bound ? { run: callback.value } : await confirmedRun(this, callback.value.id);
-		if ('refused' in confirmed) return confirmed.refused;
+		if (!callback.ok) return refuse(this, callback.refusal);
+		// A proof says the run is this n8n's; without one, only Zapier's own copy of the run is believed.
+		const confirmed = proof ? { run: callback.run } : await confirmedRun(this, callback.run.id);
+		if ('refusal' in confirmed) return refuse(this, confirmed.refusal);
 		const { run } = confirmed;
 		const trigger = `${this.getWorkflow().id ?? ''}|${this.getNode().id}`;
-		if (seenBefore(trigger, run.id)) {
+		const seen = delivery(trigger, run.id, proof?.nonce);
+		if (seen === 'proof of another run') return refuse(this, refused("its URL's proof was made for another run"));
+		if (seen === 'again') {
 			if (options.redeliveries !== 'mark') return { webhookResponse: { received: true, redelivery: true } };
 			return { workflowData: [[{ json: { ...run, redelivery: true } }]] };
 		}
@@ -83,21 +125,31 @@ export class ZapierActionRunTrigger implements INodeType {
 	}
 }
 
-/**
- * The run as Zapier has it, for a callback whose signature names neither the run nor its body (Zapier
- * documents only `iat` and `exp`): without it, any signed token could carry a made-up outcome.
- */
-async function confirmedRun(ctx: IWebhookFunctions, id: string): Promise<{ run: ActionRun } | { refused: IWebhookResponseData }> {
-	if (!ctx.getNode().credentials?.[CREDENTIAL_TYPE]) {
-		const message =
-			"Callback refused: its signature names neither the run nor the body, so the run must be read from Zapier: choose the trigger's Zapier credential";
-		return { refused: refuseCallback(ctx, 401, message) };
+/** The nonce of the proof the callback's URL carries, made with the trigger's credential for this trigger. */
+async function checkedProof(ctx: IWebhookFunctions): Promise<{ ok: true; nonce: string } | { ok: false; refusal: Refusal }> {
+	let key: Buffer;
+	try {
+		key = await callbackProofKey(ctx);
+	} catch (error) {
+		return { ok: false, refusal: { status: 503, message: 'This trigger cannot check callbacks yet', detail: (error as Error).message } };
 	}
+	const node = ctx.getNode();
+	const target = node.webhookId ?? triggerOf(new URL(ctx.getNodeWebhookUrl('default') ?? 'http://invalid/'));
+	const checked = checkProof((ctx.getQueryData() as IDataObject)[PROOF_PARAMETER], key, target ?? '', Math.floor(Date.now() / 1000));
+	return checked.ok ? { ok: true, nonce: checked.value } : { ok: false, refusal: refused(checked.problem) };
+}
+
+/**
+ * The run as Zapier has it, for a callback whose URL does not prove the run is this n8n's: Zapier signs
+ * every account's callbacks, so only a read with this credential tells that the run is the account's.
+ */
+async function confirmedRun(ctx: IWebhookFunctions, id: string): Promise<{ run: ActionRun } | { refusal: Refusal }> {
 	try {
 		const { run } = await readRun(ctx, id, 0, Date.now() + CALLBACK_READS_MS);
 		if (isFinished(run)) return { run };
-		return { refused: refuseCallback(ctx, 400, `Callback refused: Zapier says run ${id} is still "${run.status}"`) };
+		// Zapier's read can lag behind its callback: asked again, Zapier sends it again.
+		return { refusal: { status: 503, message: `Zapier does not say run ${id} has ended yet; send the callback again later` } };
 	} catch (error) {
-		return { refused: refuseCallback(ctx, 503, `Could not read run ${id} from Zapier: ${(error as Error).message}`) };
+		return { refusal: readFailed(id, error as Error) };
 	}
 }

@@ -1,43 +1,34 @@
-/** Zapier's callbacks as they arrive: signed by a key from Zapier's JWKS, carrying one finished run. */
-import type { IDataObject, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
+/**
+ * Zapier's callbacks as they arrive: signed by a key from Zapier's JWKS, carrying one finished run.
+ * A refused callback is answered with what was refused, never with the keys URL or what Zapier or the
+ * network said: those go to n8n's log, at warn, for the n8n user.
+ */
+import type { ICredentialDataDecryptedObject, IDataObject, INode, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
 
-import type { Jwk, KeySource } from '../helpers/callbackSignature';
-import { bindsBody, KeySet, UNKNOWN_KEY, verifyCallbackSignature } from '../helpers/callbackSignature';
+import { proofKey } from '../helpers/callbackProof';
+import type { Claims } from '../helpers/callbackSignature';
+import { bindsBody, KeysUnavailable, verifyCallbackSignature } from '../helpers/callbackSignature';
 import type { ActionRun } from '../helpers/runStatus';
 import { normaliseRun } from '../helpers/runStatus';
-import type { Checked } from '../helpers/validate';
 import { checkId, isJsonObject } from '../helpers/validate';
+import { CREDENTIAL_TYPE } from './request';
+import { signingKeys } from './signingKeys';
 
 export const SIGNATURE_HEADER = 'zapier-callback-signature';
-const KEYS_TIMEOUT_MS = 10_000;
-/** Key sets kept per JWKS URL; a workflow names one, so a handful is plenty. */
-const MAX_KEY_SETS = 20;
 
-/** The latest context fetches for a key set, so that a later callback never uses an earlier request's helpers. */
-interface KeySetEntry {
-	set: KeySet;
-	fetch: () => Promise<Jwk[]>;
-}
-const keySets = new Map<string, KeySetEntry>();
+/** How long a callback may wait for the reads it needs, well within the time Zapier waits for an answer. */
+export const CALLBACK_READS_MS = 20_000;
 
-async function fetchKeys(ctx: IWebhookFunctions, url: string): Promise<Jwk[]> {
-	const body: unknown = await ctx.helpers.httpRequest({ method: 'GET', url, json: true, timeout: KEYS_TIMEOUT_MS });
-	const keys = isJsonObject(body) && Array.isArray(body.keys) ? body.keys : [];
-	return keys.filter(isJsonObject) as unknown as Jwk[];
+/** A callback not taken: the status Zapier acts on (5xx: it sends the callback again), what the sender is told, and what is logged. */
+export interface Refusal {
+	status: number;
+	message: string;
+	detail?: string;
 }
 
-/** The signing keys published at `url`, fetched once per process and again for an unknown key (at most once a minute). */
-export function signingKeys(ctx: IWebhookFunctions, url: string): KeySource {
-	let entry = keySets.get(url);
-	if (!entry) {
-		if (keySets.size >= MAX_KEY_SETS) keySets.delete(keySets.keys().next().value as string);
-		const created: KeySetEntry = { fetch: async () => [], set: new KeySet(async () => await created.fetch()) };
-		entry = created;
-		keySets.set(url, entry);
-	}
-	entry.fetch = async () => await fetchKeys(ctx, url);
-	return entry.set.source;
-}
+/** `bodyBound`: the token binds the body's bytes, so the body is what Zapier sent. */
+export type SignedCallback = { ok: true; run: ActionRun; claims: Claims; bodyBound: boolean } | { ok: false; refusal: Refusal };
 
 /** The request's body exactly as sent: the signature may bind its bytes. */
 function rawBody(ctx: IWebhookFunctions): string {
@@ -45,17 +36,9 @@ function rawBody(ctx: IWebhookFunctions): string {
 	return raw ? raw.toString('utf8') : JSON.stringify(ctx.getBodyData());
 }
 
-/**
- * `bound`: the token names this run or this body, so the body is Zapier's. Otherwise the signature
- * only proves that Zapier sent a callback: the run must be read from Zapier before it is believed.
- */
-export type SignedCallback = Checked<ActionRun> & { unverifiable?: boolean; bound?: boolean };
+export const refused = (message: string, detail?: string): Refusal => ({ status: 401, message: `Callback refused: ${message}`, detail });
 
-/**
- * The run a callback carries, if Zapier signed it. `unverifiable` says the keys could not be fetched or
- * do not hold the token's key (Zapier may have rotated them),
- * which is no proof against the callback: Zapier should be asked to send it again.
- */
+/** The run a callback carries, if Zapier signed it: a key that could not be had is worth Zapier's retry (503). */
 export async function readSignedCallback(ctx: IWebhookFunctions, keysUrl: string): Promise<SignedCallback> {
 	const body = rawBody(ctx);
 	const header = ctx.getHeaderData()[SIGNATURE_HEADER];
@@ -64,29 +47,52 @@ export async function readSignedCallback(ctx: IWebhookFunctions, keysUrl: string
 	try {
 		verified = await verifyCallbackSignature(token, body, signingKeys(ctx, keysUrl), Math.floor(Date.now() / 1000));
 	} catch (error) {
-		return { ok: false, problem: `the signing keys could not be fetched from ${keysUrl}: ${(error as Error).message}`, unverifiable: true };
+		if (!(error instanceof KeysUnavailable)) throw error;
+		const detail = `the signing keys could not be fetched from ${keysUrl}: ${error.message}`;
+		return { ok: false, refusal: { status: 503, message: "Could not check the callback's signature; send it again later", detail } };
 	}
-	if (!verified.ok) return { ...verified, unverifiable: verified.problem.startsWith(UNKNOWN_KEY) };
+	if (!verified.ok) return { ok: false, refusal: refused(verified.problem) };
 	// A verified signature has checked that the body is JSON.
 	const parsed = JSON.parse(body) as IDataObject;
 	const id = checkId(isJsonObject(parsed.data) ? parsed.data.id : undefined);
-	if (!id.ok) return { ok: false, problem: `the callback's run ID ${id.problem}` };
-	return { ok: true, value: normaliseRun(id.value, 200, parsed), bound: bindsBody(verified.value) };
+	if (!id.ok) return { ok: false, refusal: { status: 400, message: `Callback refused: its run ID ${id.problem}` } };
+	return { ok: true, run: normaliseRun(id.value, 200, parsed), claims: verified.value, bodyBound: bindsBody(verified.value) };
 }
 
-/** Answers the request with an error and starts or resumes nothing. */
-export function refuseCallback(ctx: IWebhookFunctions, status: number, message: string): IWebhookResponseData {
-	const response = ctx.getResponseObject();
-	response.status(status).json({ message });
+/** Answers the request with the refusal, starts or resumes nothing, and leaves a trace in n8n's log. */
+export function refuse(ctx: IWebhookFunctions, refusal: Refusal): IWebhookResponseData {
+	const { status, message, detail } = refusal;
+	ctx.logger.warn(`Zapier callback to "${ctx.getNode().name}" answered ${status}: ${message}${detail ? ` (${detail})` : ''}`);
+	ctx.getResponseObject().status(status).json({ message });
 	return { noWebhookResponse: true };
 }
 
-/** How long a callback may wait for the reads it needs, well within the time Zapier waits for an answer. */
-export const CALLBACK_READS_MS = 20_000;
+/** A read made for a callback that failed: Zapier not knowing the run is final (4xx), anything else is worth a retry (503). */
+export function readFailed(id: string, error: Error): Refusal {
+	const httpCode = (error as { httpCode?: string }).httpCode;
+	if (httpCode === '404' || httpCode === '403') {
+		return { status: 404, message: `Callback refused: Zapier has no run ${id} for this credential`, detail: error.message };
+	}
+	return { status: 503, message: `Could not read run ${id} from Zapier; send the callback again later`, detail: error.message };
+}
 
-/** Refuses a callback that did not verify: 503 asks Zapier to send it again, 401 says it will never be accepted. */
-export function refuseUnverified(ctx: IWebhookFunctions, callback: SignedCallback & { ok: false }): IWebhookResponseData {
-	return callback.unverifiable
-		? refuseCallback(ctx, 503, `Could not check the callback's signature: ${callback.problem}`)
-		: refuseCallback(ctx, 401, `Callback refused: ${callback.problem}`);
+/** The key of the proofs that callback URLs carry, from the Zapier credential's client secret. */
+export async function callbackProofKey(ctx: {
+	getNode(): INode;
+	getCredentials(type: string): Promise<ICredentialDataDecryptedObject>;
+}): Promise<Buffer> {
+	let secret: unknown;
+	try {
+		secret = (await ctx.getCredentials(CREDENTIAL_TYPE)).clientSecret;
+	} catch (error) {
+		throw new NodeOperationError(ctx.getNode(), 'Choose the Zapier credential that starts the runs', {
+			description: `A callback is believed only when its URL carries a proof made with the credential of the Zapier Actions node that started its run. ${(error as Error).message}`,
+		});
+	}
+	if (typeof secret !== 'string' || secret === '') {
+		throw new NodeOperationError(ctx.getNode(), "The Zapier credential has no client secret to check callbacks' proofs with", {
+			description: 'Open the Zapier credential and enter its client secret.',
+		});
+	}
+	return proofKey(secret);
 }

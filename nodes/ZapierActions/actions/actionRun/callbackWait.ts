@@ -14,10 +14,12 @@ import { errorItem } from '../../helpers/output.utils';
 import type { ActionRun } from '../../helpers/runStatus';
 import { isFinished } from '../../helpers/runStatus';
 import { isJsonObject, need } from '../../helpers/validate';
-import { CALLBACK_READS_MS, readSignedCallback, refuseCallback, refuseUnverified } from '../../transport/callbacks';
+import type { Refusal } from '../../transport/callbacks';
+import { CALLBACK_READS_MS, readFailed, readSignedCallback, refuse } from '../../transport/callbacks';
 import { apiBase, connection } from '../../transport/request';
 import { checkCallbackUrl, isZapierApi } from '../../transport/url';
-import { inTurn, knownRuns } from './knownRuns';
+import type { KnownRuns } from './knownRuns';
+import { inTurn, knownRuns, seenGoingLately } from './knownRuns';
 import { finishedRunOutput } from './runOutput';
 import { readRun } from './wait';
 
@@ -90,38 +92,85 @@ function resumedOutput(ctx: IWebhookFunctions, items: INodeExecutionData[], fini
 	});
 }
 
+/** The callback's own run as Zapier has it: the body when the token binds its bytes, otherwise read (the token says only that it ended). */
+async function ownRun(
+	ctx: IWebhookFunctions,
+	run: ActionRun,
+	bodyBound: boolean,
+	index: number,
+	deadline: number,
+): Promise<{ run: ActionRun } | { refusal: Refusal }> {
+	if (bodyBound && isFinished(run)) return { run };
+	let read: ActionRun;
+	try {
+		({ run: read } = await readRun(ctx, run.id, index, deadline));
+	} catch (error) {
+		return { refusal: readFailed(run.id, error as Error) };
+	}
+	// Zapier's read can lag behind its callback: asked again, Zapier sends it again.
+	if (!isFinished(read)) {
+		return { refusal: { status: 503, message: `Zapier does not say run ${run.id} has ended yet; send the callback again later` } };
+	}
+	return { run: read };
+}
+
+/** Reads the runs not known yet, the most recent first; the first still going ends the look (its callback will come). */
+async function readOthers(
+	ctx: IWebhookFunctions,
+	known: KnownRuns,
+	waiting: Array<{ id: string; index: number }>,
+	deadline: number,
+): Promise<{ going: number } | { refusal: Refusal } | undefined> {
+	const unknown = () => waiting.filter(({ id }) => !known.finished.has(id));
+	for (const { id, index } of unknown().reverse()) {
+		if (seenGoingLately(known, id, Date.now())) return { going: unknown().length };
+		let run: ActionRun;
+		try {
+			({ run } = await readRun(ctx, id, index, deadline));
+		} catch (error) {
+			return { refusal: readFailed(id, error as Error) };
+		}
+		if (!isFinished(run)) {
+			known.going.set(id, Date.now());
+			return { going: unknown().length };
+		}
+		known.finished.set(id, run);
+	}
+	return undefined;
+}
+
 /**
  * A callback to a waiting execution: refused unless Zapier signed it and it is one of this execution's
  * runs; it resumes the execution once every run is finished, and otherwise leaves it waiting.
  */
 export async function resumeOnCallback(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 	const callback = await readSignedCallback(this, (await connection(this)).callbackKeysUrl);
-	if (!callback.ok) return refuseUnverified(this, callback);
+	if (!callback.ok) return refuse(this, callback.refusal);
 	const items = waitingItems(this);
-	const waiting = items.map((item, index) => ({ id: waitingRunId(item), index })).filter((run) => run.id !== undefined);
-	if (!waiting.some((run) => run.id === callback.value.id)) {
-		return refuseCallback(this, 400, `Callback refused: run ${callback.value.id} is not one this execution waits for`);
+	const waiting = items.flatMap((item, index) => {
+		const id = waitingRunId(item);
+		return id === undefined ? [] : [{ id, index }];
+	});
+	const own = waiting.find(({ id }) => id === callback.run.id);
+	if (!own) {
+		return refuse(this, { status: 400, message: `Callback refused: run ${callback.run.id} is not one this execution waits for` });
 	}
-	const known = knownRuns(waiting[0].id!);
+	const known = knownRuns(waiting[0].id);
 	return await inTurn(known, async () => {
 		const deadline = Date.now() + CALLBACK_READS_MS;
 		if (known.resumed) return { webhookResponse: { received: true } };
-		// A token that names neither the run nor the body proves only that Zapier called: the run is read.
-		if (callback.bound && isFinished(callback.value)) known.finished.set(callback.value.id, callback.value);
-		const unknown = () => waiting.filter(({ id }) => !known.finished.has(id!));
-		for (const { id, index } of unknown().reverse()) {
-			let run: ActionRun;
-			try {
-				({ run } = await readRun(this, id!, index, deadline));
-			} catch (error) {
-				return refuseCallback(this, 503, `Could not read the other runs of this execution: ${(error as Error).message}`);
-			}
-			if (!isFinished(run)) return { webhookResponse: { received: true, waitingFor: unknown().length } };
-			known.finished.set(id!, run);
+		if (!known.finished.has(own.id)) {
+			const read = await ownRun(this, callback.run, callback.bodyBound, own.index, deadline);
+			if ('refusal' in read) return refuse(this, read.refusal);
+			known.finished.set(own.id, read.run);
 		}
+		const others = await readOthers(this, known, waiting, deadline);
+		if (others && 'going' in others) return { webhookResponse: { received: true, waitingFor: others.going } };
+		if (others) return refuse(this, others.refusal);
 		known.resumed = true;
 		const finished = known.finished;
 		known.finished = new Map();
+		known.going.clear();
 		return { workflowData: [resumedOutput(this, items, finished)] };
 	});
 }

@@ -2,9 +2,11 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 import type { NodeApiError } from 'n8n-workflow';
 import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
+import { withProof } from '../../helpers/callbackProof';
 import { mappedInputs } from '../../helpers/fields';
 import { compactRun } from '../../helpers/output.utils';
 import { checkId, checkInputs, isEmpty, need } from '../../helpers/validate';
+import { callbackProofKey } from '../../transport/callbacks';
 import type { ZapierResponse } from '../../transport/request';
 import { zapierRequest } from '../../transport/request';
 import { refusedPointers, runMayExist } from '../../transport/requestErrors';
@@ -215,11 +217,17 @@ export async function settle(this: IExecuteFunctions, output: INodeExecutionData
 	if (shared.callbackDeadline !== undefined) await waitForCallbacks(this, output, shared.callbackDeadline);
 }
 
-/** The callback URL to send, checked as Zapier would check it when the credential talks to Zapier itself. */
+/**
+ * The callback URL to send, checked as Zapier would check it when the credential talks to Zapier
+ * itself. A Zapier Action Run Trigger's URL gets a proof, made with the credential, that this n8n
+ * started the run.
+ */
 async function readCallbackUrl(ctx: IExecuteFunctions, options: IDataObject, itemIndex: number): Promise<{ callback_url?: string }> {
 	const raw = options.callbackUrl;
 	if (isEmpty(raw)) return {};
-	return { callback_url: await checkedCallbackUrl(ctx, 'Callback URL', String(raw), itemIndex) };
+	const url = await checkedCallbackUrl(ctx, 'Callback URL', String(raw), itemIndex);
+	const proven = withProof(url, await callbackProofKey(ctx), Math.floor(Date.now() / 1000));
+	return { callback_url: proven === url ? url : await checkedCallbackUrl(ctx, 'Callback URL', proven, itemIndex) };
 }
 
 type Creation = { response: ZapierResponse } | { error: NodeApiError | NodeOperationError };
