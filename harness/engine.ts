@@ -24,9 +24,10 @@ import type {
 	IConnections,
 	IWebhookData,
 	IWebhookFunctions,
+	IHookFunctions,
 } from 'n8n-workflow';
 import { ICredentialsHelper, Workflow } from 'n8n-workflow';
-import { ExecutionLifecycleHooks, LoadOptionsContext, WebhookContext, WorkflowExecute } from 'n8n-core';
+import { ExecutionLifecycleHooks, HookContext, LoadOptionsContext, WebhookContext, WorkflowExecute } from 'n8n-core';
 
 /** Stands in for n8n's Manual Trigger: the start of a workflow, whose items come from pin data. */
 class ManualTrigger implements INodeType {
@@ -276,7 +277,7 @@ export function webhookContext(
 	json: WorkflowJson,
 	nodeName: string,
 	options: EngineOptions,
-	request: { headers: Record<string, string | undefined>; body: string },
+	request: { headers: Record<string, string | undefined>; body: string; query?: Record<string, string> },
 	answer: WebhookAnswer,
 	waiting?: IRun,
 ): IWebhookFunctions {
@@ -287,7 +288,7 @@ export function webhookContext(
 		body: JSON.parse(request.body),
 		rawBody: Buffer.from(request.body),
 		params: {},
-		query: {},
+		query: request.query ?? {},
 	} as never;
 	const response = {
 		status(code: number) {
@@ -316,6 +317,12 @@ export function webhookContext(
 		[],
 		waiting ? structuredClone(waiting.data) : null,
 	);
+}
+
+/** The context n8n-core gives a node's webhook methods when its workflow is activated. */
+export function activationContext(json: WorkflowJson, nodeName: string, options: EngineOptions): IHookFunctions {
+	const workflow = buildWorkflow(json, options);
+	return new HookContext(workflow, workflow.getNode(nodeName)!, additionalData(options, json), 'trigger', 'activate');
 }
 
 /** The items a node output in its (last) run, on its first output. */

@@ -47,6 +47,12 @@ export interface SandboxConfig {
 	 * neither (`unbound`: only the claims Zapier documents), with a forged key, an expired token, or not at all.
 	 */
 	callbackSignature: 'valid' | 'unbound' | 'forged' | 'expired' | 'none';
+	/** How the JWKS is served: as it should be, one byte at a time, padded to 30 MB, through a redirect, or 503. */
+	jwksServing: 'normal' | 'slow' | 'huge' | 'redirect' | 'down';
+	/** The JWKS's Cache-Control max-age, if any. */
+	jwksMaxAgeSeconds: number | null;
+	/** How long after a run ends its reads still say it is going (Zapier's reads can lag its callbacks). */
+	readLagMs: number;
 }
 
 export const DEFAULT_CONFIG: SandboxConfig = {
@@ -69,6 +75,9 @@ export const DEFAULT_CONFIG: SandboxConfig = {
 	callbackDelivery: 'once',
 	callbackDelayMs: 0,
 	callbackSignature: 'valid',
+	jwksServing: 'normal',
+	jwksMaxAgeSeconds: null,
+	readLagMs: 0,
 };
 
 export interface Counters {

@@ -4,6 +4,7 @@ import { match } from './http';
 import type { SandboxConfig } from './config';
 import type { Fault, FaultRoute } from './limits';
 import { FAULT_ROUTES, isFaultRoute } from './limits';
+import type { KeyRotation } from './callbacks';
 import type { RunScript } from './runs';
 
 type ControlRequest = Request & { body: any };
@@ -19,6 +20,8 @@ export interface Controlled {
 	issueTokens(): unknown;
 	expireAccessTokens(): void;
 	revokeRefreshTokens(): void;
+	rotateKey(rotation: KeyRotation): void;
+	foreignRun(callbackUrl: string): string;
 }
 
 export class Control {
@@ -44,6 +47,18 @@ export class Control {
 			pattern: '/__sandbox/expire-tokens',
 			name: 'POST /expire-tokens',
 			handler: this.thenState(() => this.sandbox.expireAccessTokens()),
+		},
+		{
+			method: 'POST',
+			pattern: '/__sandbox/rotate-key',
+			name: 'POST /rotate-key',
+			handler: this.thenState((body) => this.sandbox.rotateKey(body.rotation ?? 'new-kid')),
+		},
+		{
+			method: 'POST',
+			pattern: '/__sandbox/foreign-run',
+			name: 'POST /foreign-run',
+			handler: ({ res, body }) => this.replies.json(res, 200, { id: this.sandbox.foreignRun(String(body.callbackUrl)) }),
 		},
 		{
 			method: 'POST',

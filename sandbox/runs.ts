@@ -40,6 +40,8 @@ export interface Run {
 	resultShape: ResultShape;
 	errorsWithSuccess: boolean;
 	outcome?: { status: string; results: unknown; errors: unknown };
+	/** Another Zapier account's run: this sandbox's tokens cannot read it. */
+	foreign?: boolean;
 }
 
 const ERROR_TITLES: Record<string, string> = {
@@ -94,6 +96,26 @@ export class Runs {
 		this.script = [];
 	}
 
+	/** A run of another Zapier account, calling back to `callbackUrl`: Zapier signs it as it signs any. */
+	foreignRun(callbackUrl: string): Run {
+		const run: Run = {
+			id: randomUUID(),
+			createdAt: Date.now(),
+			action: 'other_account:send',
+			authentication: null,
+			inputs: { made: 'by another account' },
+			callbackUrl,
+			durationMs: this.host.config.runDurationMs,
+			errorCode: null,
+			resultShape: 'array',
+			errorsWithSuccess: false,
+			foreign: true,
+		};
+		this.runs.set(run.id, run);
+		this.callbacks.schedule(callbackUrl, run.id, run.durationMs, () => this.outcome(run));
+		return run;
+	}
+
 	/** The request's run, created on first call. */
 	private create(request: Request): Run {
 		const existing = this.created.get(request);
@@ -136,8 +158,8 @@ export class Runs {
 
 	private read(id: string, res: ServerResponse): void {
 		const run = this.runs.get(id);
-		if (!run) return this.replies.json(res, 404, apiError(404, 'not_found', 'NotFound', 'Not found.'));
-		if (Date.now() - run.createdAt < run.durationMs) {
+		if (!run || run.foreign) return this.replies.json(res, 404, apiError(404, 'not_found', 'NotFound', 'Not found.'));
+		if (Date.now() - run.createdAt < run.durationMs + this.host.config.readLagMs) {
 			const pending = this.host.config.pendingStatus;
 			if (pending === 'http202') return this.replies.json(res, 202, { data: { type: 'run' } });
 			const data: Record<string, unknown> = { type: 'run', results: [], errors: [] };

@@ -9,6 +9,7 @@ import type { AddressInfo } from 'node:net';
 
 import type { Counters, SandboxConfig } from './config';
 import { DEFAULT_CONFIG } from './config';
+import type { KeyRotation } from './callbacks';
 import { Callbacks } from './callbacks';
 import { Control } from './control';
 import { Discovery } from './discovery';
@@ -26,6 +27,7 @@ export { DEFAULT_CONFIG } from './config';
 export type { Fault, FaultRoute } from './limits';
 export { FAULT_ROUTES } from './limits';
 export type { RunScript } from './runs';
+export type { KeyRotation } from './callbacks';
 export { validateRunRequest } from './runs';
 
 function newCounters(): Counters {
@@ -110,6 +112,16 @@ export class ZapierSandbox {
 		this.limits.inject(route, faults);
 	}
 
+	/** Changes the key that signs callbacks, or withdraws it from the JWKS while it still signs. */
+	rotateKey(rotation: KeyRotation): void {
+		this.callbacks.rotateKey(rotation);
+	}
+
+	/** Another Zapier account creates a run that calls back to `callbackUrl`; its ID. */
+	foreignRun(callbackUrl: string): string {
+		return this.actionRuns.foreignRun(callbackUrl).id;
+	}
+
 	/** Issues a connected token pair, as if a user had just authorised. */
 	issueTokens(): TokenPair {
 		return this.oauth.issue();
@@ -133,7 +145,9 @@ export class ZapierSandbox {
 		return {
 			config: this.config,
 			counters: this.counters,
-			runs: [...this.runs.values()].map((run) => ({ id: run.id, action: run.action, inputs: run.inputs, callbackUrl: run.callbackUrl })),
+			runs: [...this.runs.values()]
+				.filter((run) => !run.foreign)
+				.map((run) => ({ id: run.id, action: run.action, inputs: run.inputs, callbackUrl: run.callbackUrl })),
 			pendingFaults: this.limits.pending(),
 			pendingScript: this.actionRuns.pendingScript,
 		};

@@ -40,7 +40,7 @@ export class ZapierActionRunTrigger implements INodeType {
 				type: 'options',
 				options: [
 					{
-						name: 'Runs Started by This n8n',
+						name: 'Runs Started by This N8n',
 						value: 'proven',
 						description:
 							"A Zapier Actions node with this credential adds a proof to this trigger's URL when it starts a run; a callback without it is refused. Costs no request.",

@@ -7,8 +7,8 @@ import { errorOf, outputOf, resumeAfterTimeout, webhookContext, runWorkflow } fr
 import type { WorkflowOptions } from '../../harness/workflows';
 import { workflow, ZAPIER_NODE } from '../../harness/workflows';
 import { ZapierActions } from '../../nodes/ZapierActions/ZapierActions.node';
-import type { Jwk } from '../../nodes/ZapierActions/helpers/callbackSignature';
-import { KeySet, verifyCallbackSignature } from '../../nodes/ZapierActions/helpers/callbackSignature';
+import { signingKeysOf, verifyCallbackSignature } from '../../nodes/ZapierActions/helpers/callbackSignature';
+import { KeySet } from '../../nodes/ZapierActions/helpers/keySet';
 import { items, sleep, useEngine } from './setup';
 
 const engine = useEngine({ sandbox: { runDurationMs: 100 }, capture: true });
@@ -48,7 +48,7 @@ describe("with Zapier's own API, what Zapier would refuse is refused before anyt
 });
 
 describe('the sandbox calls back, signed, and the signature is checked against its JWKS', () => {
-	const keys = () => new KeySet(async () => ((await (await fetch(engine.sandbox.jwksUrl)).json()) as { keys: Jwk[] }).keys);
+	const keys = () => new KeySet(async () => ({ keys: signingKeysOf(await (await fetch(engine.sandbox.jwksUrl)).json()) }));
 	const callbacks = async (count: number) => {
 		for (let waited = 0; engine.capture.requests.length < count && waited < 5_000; waited += 50) await sleep(50);
 		return engine.capture.requests;
@@ -65,7 +65,7 @@ describe('the sandbox calls back, signed, and the signature is checked against i
 		const [{ id }] = outputOf(result, ZAPIER_NODE).map((item) => item.json);
 		const [callback] = await callbacks(1);
 		expect(JSON.parse(callback.body)).toEqual({ data: expect.objectContaining({ type: 'run', id, status: 'success', errors: [] }) });
-		expect(await verifyCallbackSignature(callback.signature, callback.body, keys().source, now())).toMatchObject({
+		expect(await verifyCallbackSignature(callback.signature, callback.body, keys(), now())).toMatchObject({
 			ok: true,
 			value: { run_id: id },
 		});
@@ -80,14 +80,14 @@ describe('the sandbox calls back, signed, and the signature is checked against i
 		engine.sandbox.configure({ callbackSignature });
 		await engine.run({ action: 'core:x', inputs: '{}', waitForCompletion: false, options: { callbackUrl: `${engine.capture.url}/runs` } });
 		const [callback] = await callbacks(1);
-		expect(await verifyCallbackSignature(callback.signature, callback.body, keys().source, now())).toEqual({ ok: false, problem });
+		expect(await verifyCallbackSignature(callback.signature, callback.body, keys(), now())).toEqual({ ok: false, problem });
 	});
 
 	test('a tampered body is refused: the token binds it', async () => {
 		await engine.run({ action: 'core:x', inputs: '{}', waitForCompletion: false, options: { callbackUrl: `${engine.capture.url}/runs` } });
 		const [callback] = await callbacks(1);
 		const tampered = callback.body.replace('"success"', '"error"');
-		expect(await verifyCallbackSignature(callback.signature, tampered, keys().source, now())).toEqual({
+		expect(await verifyCallbackSignature(callback.signature, tampered, keys(), now())).toEqual({
 			ok: false,
 			problem: "the body does not match the token's hash",
 		});
@@ -185,8 +185,11 @@ describe('a callback to an execution that waits for its runs, as n8n hands it to
 		const answer: WebhookAnswer = {};
 		const headers = { 'content-type': 'application/json', 'zapier-callback-signature': callback.signature };
 		const ctx = webhookContext(execution.json, ZAPIER_NODE, engine, { headers, body: callback.body }, answer, execution.run);
+		const warn = jest.spyOn(ctx.logger, 'warn').mockImplementation(() => undefined);
 		const response: IWebhookResponseData = await new ZapierActions().webhook.call(ctx);
-		return { response, answer };
+		const warnings = warn.mock.calls.map(([message]) => message);
+		warn.mockRestore();
+		return { response, answer, warnings };
 	}
 	const runIds = () => engine.sandbox.state().runs.map((run) => run.id);
 	const reads = () => engine.apiLog().filter((entry) => entry.route === 'GET /v2/action-runs/:id').length;
@@ -269,16 +272,54 @@ describe('a callback to an execution that waits for its runs, as n8n hands it to
 		expect(answer).toEqual({ status: 400, body: { message: `Callback refused: run ${runIds()[1]} is not one this execution waits for` } });
 	});
 
-	test('when the other runs cannot be read, the answer is 503 so that Zapier sends the callback again; it then resumes', async () => {
+	test("when the other runs cannot be read, the answer is 503 so that Zapier sends the callback again; it then resumes. Zapier's words go to n8n's log, not to the caller", async () => {
 		const execution = await waiting(2);
 		const callback = await callbackOf(runIds()[0]);
 		engine.sandbox.injectFaults('GET', { status: 400, detail: 'Not now' });
 		const refused = await deliver(execution, callback);
 		expect(refused.response).toEqual({ noWebhookResponse: true });
-		expect(refused.answer.status).toBe(503);
-		expect(refused.answer.body).toEqual({ message: expect.stringMatching(/^Could not read the other runs of this execution: .*Not now/) });
+		expect(refused.answer).toEqual({
+			status: 503,
+			body: { message: `Could not read run ${runIds()[1]} from Zapier; send the callback again later` },
+		});
+		expect(refused.warnings).toEqual([
+			expect.stringMatching(new RegExp(`^Zapier callback to "${ZAPIER_NODE}" answered 503: .*\\(.*Not now`)),
+		]);
 		const again = await deliver(execution, callback);
 		expect(again.response.workflowData![0].map((item) => item.json.status)).toEqual(['success', 'success']);
+	});
+
+	test("a callback whose run Zapier still reads as going (its read lags the callback) is answered 503: Zapier's retry resumes the execution", async () => {
+		engine.sandbox.configure({ callbackSignature: 'unbound', readLagMs: 1_000 });
+		const execution = await waiting(1);
+		const callback = await callbackOf(runIds()[0]);
+		const early = await deliver(execution, callback);
+		expect(early.answer).toEqual({
+			status: 503,
+			body: { message: `Zapier does not say run ${runIds()[0]} has ended yet; send the callback again later` },
+		});
+		await sleep(1_000);
+		const later = await deliver(execution, callback);
+		expect(later.response.workflowData![0].map((item) => [item.json.id, item.json.status])).toEqual([[runIds()[0], 'success']]);
+	});
+
+	test('a run Zapier does not know (404) is a 4xx, which Zapier does not send again in vain', async () => {
+		engine.sandbox.configure({ callbackSignature: 'unbound' });
+		const execution = await waiting(1);
+		const callback = await callbackOf(runIds()[0]);
+		engine.sandbox.injectFaults('GET', { status: 404, detail: 'Gone' });
+		const { answer } = await deliver(execution, callback);
+		expect(answer).toEqual({ status: 404, body: { message: `Callback refused: Zapier has no run ${runIds()[0]} for this credential` } });
+	});
+
+	test('replays of a callback while another run is still going read that run once, not once per replay', async () => {
+		engine.sandbox.scriptRuns({ durationMs: 50 }, { durationMs: 5_000 });
+		const execution = await waiting(2);
+		const callback = await callbackOf(runIds()[0]);
+		for (let replay = 0; replay < 10; replay++) {
+			expect((await deliver(execution, callback)).response).toEqual({ webhookResponse: { received: true, waitingFor: 1 } });
+		}
+		expect(reads()).toBe(1);
 	});
 
 	describe('a run that ended in error', () => {

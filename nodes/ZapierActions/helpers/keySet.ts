@@ -33,7 +33,7 @@ export class KeySet implements KeySource {
 
 	constructor(
 		private readonly fetchKeys: () => Promise<FetchedKeys>,
-		private readonly clock: () => number = Date.now,
+		private readonly clock: () => number = () => Date.now(),
 	) {}
 
 	/** The keys to check a token against: fetched if there are none yet, refreshed in the background once too old. */

@@ -47,7 +47,7 @@ export async function readSignedCallback(ctx: IWebhookFunctions, keysUrl: string
 	try {
 		verified = await verifyCallbackSignature(token, body, signingKeys(ctx, keysUrl), Math.floor(Date.now() / 1000));
 	} catch (error) {
-		if (!(error instanceof KeysUnavailable)) throw error;
+		if (!(error instanceof KeysUnavailable)) throw new NodeOperationError(ctx.getNode(), error as Error);
 		const detail = `the signing keys could not be fetched from ${keysUrl}: ${error.message}`;
 		return { ok: false, refusal: { status: 503, message: "Could not check the callback's signature; send it again later", detail } };
 	}

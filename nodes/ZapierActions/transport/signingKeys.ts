@@ -3,63 +3,72 @@
  * waits for the callback's answer. Whole answer within 5 s, at most 64 KiB, no redirect followed.
  */
 import type { IWebhookFunctions } from 'n8n-workflow';
-import type { Readable } from 'node:stream';
 
 import type { KeySource } from '../helpers/callbackSignature';
-import { signingKeysOf } from '../helpers/callbackSignature';
+import { KeysUnavailable, signingKeysOf } from '../helpers/callbackSignature';
 import type { FetchedKeys } from '../helpers/keySet';
 import { cacheMaxAgeMs, KeySet } from '../helpers/keySet';
+import { withinTime } from './timing';
 
 export const KEYS_DEADLINE_MS = 5_000;
 export const MAX_KEYS_BYTES = 64 * 1024;
 /** Key sets kept per JWKS URL; a workflow names one, so a handful is plenty. */
 const MAX_KEY_SETS = 20;
 
-/** The body of a streamed answer, refused past `maxBytes` or once `signal` aborts. */
-async function readBounded(stream: Readable, maxBytes: number, signal: AbortSignal): Promise<string> {
+type BodyStream = AsyncIterable<Buffer> & { destroy(): void };
+
+/** The body of a streamed answer, refused past `maxBytes`; it stops being read once `stop` aborts. */
+async function readBounded(stream: BodyStream, maxBytes: number, stop: AbortSignal): Promise<string> {
 	const chunks: Buffer[] = [];
 	let size = 0;
-	const onAbort = () => stream.destroy(new Error(`no complete answer within ${KEYS_DEADLINE_MS / 1000} s`));
-	signal.addEventListener('abort', onAbort, { once: true });
+	const onStop = () => stream.destroy();
+	stop.addEventListener('abort', onStop, { once: true });
 	try {
 		for await (const chunk of stream) {
-			size += (chunk as Buffer).length;
-			if (size > maxBytes) throw new Error(`the key set is larger than ${maxBytes / 1024} KiB`);
-			chunks.push(chunk as Buffer);
+			size += chunk.length;
+			if (size > maxBytes) throw new KeysUnavailable(`the key set is larger than ${maxBytes / 1024} KiB`);
+			chunks.push(chunk);
 		}
 	} finally {
-		signal.removeEventListener('abort', onAbort);
+		stop.removeEventListener('abort', onStop);
 		stream.destroy();
 	}
-	if (signal.aborted) throw new Error(`no complete answer within ${KEYS_DEADLINE_MS / 1000} s`);
 	return Buffer.concat(chunks).toString('utf8');
 }
 
-export async function fetchSigningKeys(ctx: IWebhookFunctions, url: string): Promise<FetchedKeys> {
-	const deadline = new AbortController();
-	const timer = setTimeout(() => deadline.abort(), KEYS_DEADLINE_MS);
+function parseJson(text: string): unknown {
 	try {
-		const response = (await ctx.helpers.httpRequest({
-			method: 'GET',
-			url,
-			encoding: 'stream',
-			returnFullResponse: true,
-			disableFollowRedirect: true,
-			timeout: KEYS_DEADLINE_MS,
-			abortSignal: deadline.signal,
-		})) as { body: Readable; headers: Record<string, unknown> };
-		const text = await readBounded(response.body, MAX_KEYS_BYTES, deadline.signal);
-		let jwks: unknown;
-		try {
-			jwks = JSON.parse(text);
-		} catch {
-			throw new Error('the key set is not JSON');
-		}
-		return { keys: signingKeysOf(jwks), maxAgeMs: cacheMaxAgeMs(response.headers['cache-control']) };
-	} catch (error) {
-		throw deadline.signal.aborted ? new Error(`no complete answer within ${KEYS_DEADLINE_MS / 1000} s`) : error;
+		return JSON.parse(text) as unknown;
+	} catch {
+		return undefined;
+	}
+}
+
+async function readKeys(ctx: IWebhookFunctions, url: string, stop: AbortSignal): Promise<FetchedKeys> {
+	const response = (await ctx.helpers.httpRequest({
+		method: 'GET',
+		url,
+		encoding: 'stream',
+		returnFullResponse: true,
+		disableFollowRedirect: true,
+		timeout: KEYS_DEADLINE_MS,
+		abortSignal: stop,
+	})) as { body: BodyStream; headers: Record<string, unknown> };
+	const text = await readBounded(response.body, MAX_KEYS_BYTES, stop);
+	const jwks = parseJson(text);
+	if (jwks === undefined) throw new KeysUnavailable('the key set is not JSON');
+	return { keys: signingKeysOf(jwks), maxAgeMs: cacheMaxAgeMs(response.headers['cache-control']) };
+}
+
+/** The JWKS at `url`: all of it within 5 s, or an error. */
+export async function fetchSigningKeys(ctx: IWebhookFunctions, url: string): Promise<FetchedKeys> {
+	const stop = new AbortController();
+	try {
+		const fetched = await withinTime(readKeys(ctx, url, stop.signal), KEYS_DEADLINE_MS);
+		if (fetched === undefined) throw new KeysUnavailable(`no complete answer within ${KEYS_DEADLINE_MS / 1000} s`);
+		return fetched;
 	} finally {
-		clearTimeout(timer);
+		stop.abort();
 	}
 }
 
