@@ -11,6 +11,8 @@ import { chain, nodeIds, splitOutNode, webhookNode } from './workflowParts';
 
 export const TRIGGER_WEBHOOK_ID = '00000000-0000-4000-8000-0000000c0001';
 export const MARKING_TRIGGER_WEBHOOK_ID = '00000000-0000-4000-8000-0000000c0002';
+/** A trigger that takes any run of the credential's account, reading each. */
+export const ACCOUNT_TRIGGER_WEBHOOK_ID = '00000000-0000-4000-8000-0000000c0003';
 export const triggerUrl = (n8nUrl: string, webhookId = TRIGGER_WEBHOOK_ID) => `${n8nUrl}/webhook/${webhookId}/zapier-action-runs`;
 
 const id = nodeIds('c000');
@@ -26,14 +28,15 @@ const zapierRun = (parameters: Record<string, unknown>): WorkflowNode => ({
 	credentials: { zapierOAuth2Api: CREDENTIAL },
 });
 
-const trigger = (webhookId: string, options: Record<string, unknown>): WorkflowNode => ({
+const trigger = (webhookId: string, options: Record<string, unknown>, accept = 'proven'): WorkflowNode => ({
 	id: id(),
 	name: 'Zapier Action Run Trigger',
 	type: `${PACKAGE_NAME}.zapierActionRunTrigger`,
 	typeVersion: 1,
 	position: [0, 0],
 	webhookId,
-	parameters: { options },
+	parameters: { accept, options },
+	credentials: { zapierOAuth2Api: CREDENTIAL },
 });
 
 const allItems: WorkflowNode = {
@@ -69,6 +72,10 @@ export function callbackWorkflows(keysUrl: string, captureUrl: string): Workflow
 		chain('e2eCbTriggerMark', 'E2E: finished runs, redeliveries marked', [
 			trigger(MARKING_TRIGGER_WEBHOOK_ID, { keysUrl, redeliveries: 'mark' }),
 			report(`${captureUrl}/trigger-marked`),
+		]),
+		chain('e2eCbTriggerAcct', "E2E: finished runs of the credential's account", [
+			trigger(ACCOUNT_TRIGGER_WEBHOOK_ID, { keysUrl }, 'account'),
+			report(`${captureUrl}/trigger-account`),
 		]),
 		chain('e2eCbWait0000000', "E2E: wait by Zapier's callback", [
 			webhook('e2e-cb-wait', 'onReceived'),

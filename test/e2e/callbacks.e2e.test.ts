@@ -8,7 +8,7 @@ import { freePort } from '../../harness/n8n';
 import type { Stack } from '../../harness/stack';
 import { startStack } from '../../harness/stack';
 import { CaptureServer } from '../../harness/capture';
-import { callbackWorkflows, MARKING_TRIGGER_WEBHOOK_ID, triggerUrl } from '../../harness/callbackWorkflows';
+import { ACCOUNT_TRIGGER_WEBHOOK_ID, callbackWorkflows, MARKING_TRIGGER_WEBHOOK_ID, triggerUrl } from '../../harness/callbackWorkflows';
 
 let stack: Stack;
 let capture: CaptureServer;
@@ -96,12 +96,33 @@ describe('Zapier Action Run Trigger', () => {
 		]);
 	});
 
-	test('a signature with only the claims Zapier documents cannot vouch for the body: without a credential on the trigger, 401 and no execution', async () => {
+	test("a signature with only the claims Zapier documents: the URL's proof vouches that the run is this n8n's, one execution, no read", async () => {
 		stack.sandbox.configure({ callbackSignature: 'unbound' });
-		await startRuns(1, triggerUrl(stack.n8n.url));
+		const [id] = await startRuns(1, triggerUrl(stack.n8n.url));
+		expect(stack.sandbox.state().runs.map((run) => run.callbackUrl)).toEqual([
+			expect.stringMatching(new RegExp(`^${triggerUrl(stack.n8n.url)}\\?zapier_proof=v1\\.`)),
+		]);
+		expect((await reports('/trigger', 1)).map((run) => run.id)).toEqual([id]);
+		expect(await answers(1)).toEqual([200]);
+		expect(apiRequests()).toEqual({ 'POST /v2/action-runs': 1 });
+	});
+
+	test("another Zapier account's run, called back to the trigger's URL and genuinely signed, starts no execution", async () => {
+		stack.sandbox.foreignRun(triggerUrl(stack.n8n.url));
 		expect(await answers(1)).toEqual([401]);
 		await sleep(1_500);
 		expect(capture.requests).toEqual([]);
+	});
+
+	test("accepting any run of the credential's account: a run pasted by hand is read and starts one execution; another account's starts none", async () => {
+		stack.sandbox.configure({ callbackSignature: 'unbound' });
+		const url = triggerUrl(stack.n8n.url, ACCOUNT_TRIGGER_WEBHOOK_ID);
+		stack.sandbox.foreignRun(url);
+		expect(await answers(1)).toEqual([404]);
+		const [id] = await startRuns(1, url);
+		expect((await reports('/trigger-account', 1)).map((run) => run.id)).toEqual([id]);
+		expect(await answers(2)).toEqual([404, 200]);
+		expect(apiRequests()).toEqual({ 'POST /v2/action-runs': 1, 'GET /v2/action-runs/:id': 2 });
 	});
 
 	test.each(['forged', 'expired', 'none'] as const)('a %s signature is answered 401 and starts no execution', async (callbackSignature) => {
