@@ -1,13 +1,11 @@
 import type { IDataObject, IHookFunctions, INodeType, INodeTypeDescription, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
-import { readRun } from '../ZapierActions/actions/actionRun/wait';
+import { readFinishedRun } from '../ZapierActions/actions/actionRun/callbackWait';
 import { checkProof, PROOF_PARAMETER, TRIGGER_PATH, triggerOf } from '../ZapierActions/helpers/callbackProof';
-import type { ActionRun } from '../ZapierActions/helpers/runStatus';
-import { isFinished } from '../ZapierActions/helpers/runStatus';
 import { textOr } from '../ZapierActions/helpers/validate';
 import type { Refusal } from '../ZapierActions/transport/callbacks';
-import { CALLBACK_READS_MS, callbackProofKey, readFailed, readSignedCallback, refuse, refused } from '../ZapierActions/transport/callbacks';
+import { CALLBACK_READS_MS, callbackProofKey, readSignedCallback, refuse, refused } from '../ZapierActions/transport/callbacks';
 import { CREDENTIAL_TYPE, ZAPIER_KEYS_URL } from '../ZapierActions/transport/request';
 import { delivery } from './redeliveries';
 
@@ -110,8 +108,8 @@ export class ZapierActionRunTrigger implements INodeType {
 		if (proof && !proof.ok) return refuse(this, proof.refusal);
 		const callback = await readSignedCallback(this, textOr(options.keysUrl, ZAPIER_KEYS_URL));
 		if (!callback.ok) return refuse(this, callback.refusal);
-		// A proof says the run is this n8n's; without one, only Zapier's own copy of the run is believed.
-		const confirmed = proof ? { run: callback.run } : await confirmedRun(this, callback.run.id);
+		// A proof says the run is this n8n's; without one, only Zapier's own copy, read with this credential, is believed.
+		const confirmed = proof ? { run: callback.run } : await readFinishedRun(this, callback.run.id, 0, Date.now() + CALLBACK_READS_MS);
 		if ('refusal' in confirmed) return refuse(this, confirmed.refusal);
 		const { run } = confirmed;
 		const trigger = `${this.getWorkflow().id ?? ''}|${this.getNode().id}`;
@@ -137,19 +135,4 @@ async function checkedProof(ctx: IWebhookFunctions): Promise<{ ok: true; nonce: 
 	const target = node.webhookId ?? triggerOf(new URL(ctx.getNodeWebhookUrl('default') ?? 'http://invalid/'));
 	const checked = checkProof((ctx.getQueryData() as IDataObject)[PROOF_PARAMETER], key, target ?? '', Math.floor(Date.now() / 1000));
 	return checked.ok ? { ok: true, nonce: checked.value } : { ok: false, refusal: refused(checked.problem) };
-}
-
-/**
- * The run as Zapier has it, for a callback whose URL does not prove the run is this n8n's: Zapier signs
- * every account's callbacks, so only a read with this credential tells that the run is the account's.
- */
-async function confirmedRun(ctx: IWebhookFunctions, id: string): Promise<{ run: ActionRun } | { refusal: Refusal }> {
-	try {
-		const { run } = await readRun(ctx, id, 0, Date.now() + CALLBACK_READS_MS);
-		if (isFinished(run)) return { run };
-		// Zapier's read can lag behind its callback: asked again, Zapier sends it again.
-		return { refusal: { status: 503, message: `Zapier does not say run ${id} has ended yet; send the callback again later` } };
-	} catch (error) {
-		return { refusal: readFailed(id, error as Error) };
-	}
 }

@@ -92,26 +92,24 @@ function resumedOutput(ctx: IWebhookFunctions, items: INodeExecutionData[], fini
 	});
 }
 
-/** The callback's own run as Zapier has it: the body when the token binds its bytes, otherwise read (the token says only that it ended). */
-async function ownRun(
+/**
+ * A run that called back, as Zapier has it now: refused unless its read says it ended (Zapier's read can
+ * lag behind its callback: a 503 makes Zapier send it again), or when Zapier does not have it (a 4xx).
+ */
+export async function readFinishedRun(
 	ctx: IWebhookFunctions,
-	run: ActionRun,
-	bodyBound: boolean,
+	id: string,
 	index: number,
 	deadline: number,
 ): Promise<{ run: ActionRun } | { refusal: Refusal }> {
-	if (bodyBound && isFinished(run)) return { run };
-	let read: ActionRun;
+	let run: ActionRun;
 	try {
-		({ run: read } = await readRun(ctx, run.id, index, deadline));
+		({ run } = await readRun(ctx, id, index, deadline));
 	} catch (error) {
-		return { refusal: readFailed(run.id, error as Error) };
+		return { refusal: readFailed(id, error as Error) };
 	}
-	// Zapier's read can lag behind its callback: asked again, Zapier sends it again.
-	if (!isFinished(read)) {
-		return { refusal: { status: 503, message: `Zapier does not say run ${run.id} has ended yet; send the callback again later` } };
-	}
-	return { run: read };
+	if (isFinished(run)) return { run };
+	return { refusal: { status: 503, message: `Zapier does not say run ${id} has ended yet; send the callback again later` } };
 }
 
 /** Reads the runs not known yet, the most recent first; the first still going ends the look (its callback will come). */
@@ -159,8 +157,10 @@ export async function resumeOnCallback(this: IWebhookFunctions): Promise<IWebhoo
 	return await inTurn(known, async () => {
 		const deadline = Date.now() + CALLBACK_READS_MS;
 		if (known.resumed) return { webhookResponse: { received: true } };
+		// A body is Zapier's when the token binds its bytes; otherwise the token says only that the run ended.
 		if (!known.finished.has(own.id)) {
-			const read = await ownRun(this, callback.run, callback.bodyBound, own.index, deadline);
+			const read =
+				callback.bodyBound && isFinished(callback.run) ? { run: callback.run } : await readFinishedRun(this, own.id, own.index, deadline);
 			if ('refusal' in read) return refuse(this, read.refusal);
 			known.finished.set(own.id, read.run);
 		}
