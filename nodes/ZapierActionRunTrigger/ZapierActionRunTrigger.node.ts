@@ -5,7 +5,14 @@ import { readFinishedRun } from '../ZapierActions/actions/actionRun/callbackWait
 import { checkProof, PROOF_PARAMETER, TRIGGER_PATH, triggerOf } from '../ZapierActions/helpers/callbackProof';
 import { textOr } from '../ZapierActions/helpers/validate';
 import type { Refusal } from '../ZapierActions/transport/callbacks';
-import { CALLBACK_READS_MS, callbackProofKey, readSignedCallback, refuse, refused } from '../ZapierActions/transport/callbacks';
+import {
+	CALLBACK_READS_MS,
+	callbackProofKey,
+	checkWithProofKey,
+	readSignedCallback,
+	refuse,
+	refused,
+} from '../ZapierActions/transport/callbacks';
 import { CREDENTIAL_TYPE, ZAPIER_KEYS_URL } from '../ZapierActions/transport/request';
 import { delivery } from './redeliveries';
 
@@ -125,14 +132,14 @@ export class ZapierActionRunTrigger implements INodeType {
 
 /** The nonce of the proof the callback's URL carries, made with the trigger's credential for this trigger. */
 async function checkedProof(ctx: IWebhookFunctions): Promise<{ ok: true; nonce: string } | { ok: false; refusal: Refusal }> {
-	let key: Buffer;
+	const node = ctx.getNode();
+	const target = node.webhookId ?? triggerOf(new URL(ctx.getNodeWebhookUrl('default') ?? 'http://invalid/')) ?? '';
+	const proof = (ctx.getQueryData() as IDataObject)[PROOF_PARAMETER];
+	let checked;
 	try {
-		key = await callbackProofKey(ctx);
+		checked = await checkWithProofKey(ctx, (key) => checkProof(proof, key, target, Math.floor(Date.now() / 1000)));
 	} catch (error) {
 		return { ok: false, refusal: { status: 503, message: 'This trigger cannot check callbacks yet', detail: (error as Error).message } };
 	}
-	const node = ctx.getNode();
-	const target = node.webhookId ?? triggerOf(new URL(ctx.getNodeWebhookUrl('default') ?? 'http://invalid/'));
-	const checked = checkProof((ctx.getQueryData() as IDataObject)[PROOF_PARAMETER], key, target ?? '', Math.floor(Date.now() / 1000));
 	return checked.ok ? { ok: true, nonce: checked.value } : { ok: false, refusal: refused(checked.problem) };
 }
