@@ -1,6 +1,6 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { ActionResolver } from '../transport/discovery';
+import { ActionResolver } from '../transport/actionIds';
 import { RunDurations } from '../transport/poll';
 import type { ItemRuns } from './itemRuns';
 import { itemRunsOf } from './itemRuns';

@@ -2,7 +2,7 @@ import type { IExecuteFunctions } from 'n8n-workflow';
 
 import { checkAuthentication, readLocator, resolveActionId } from '../helpers/locators';
 import { need } from '../helpers/validate';
-import type { ActionResolver } from '../transport/discovery';
+import type { ActionResolver } from '../transport/actionIds';
 
 export interface Picks {
 	authentication: string | null;

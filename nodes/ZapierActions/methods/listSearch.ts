@@ -2,9 +2,8 @@ import type { IDataObject, ILoadOptionsFunctions, INodeListSearchItems, INodeLis
 import { NodeOperationError } from 'n8n-workflow';
 
 import { actionTypeLabel, NO_ACCOUNT } from '../helpers/locators';
-import { APPS_LIST, getApp, listActions, listAuthentications } from '../transport/discovery';
+import { dialectOf } from '../transport/api/dialect';
 import { isEmpty } from '../helpers/validate';
-import { readPage } from '../transport/pages';
 
 function matches(filter: string | undefined, ...texts: unknown[]): boolean {
 	if (!filter) return true;
@@ -22,8 +21,8 @@ function chosenApp(ctx: ILoadOptionsFunctions): string {
 
 /** Apps matching the search, a page at a time (Zapier has thousands). */
 export async function searchApps(this: ILoadOptionsFunctions, filter?: string, paginationToken?: string): Promise<INodeListSearchResult> {
-	const page = await readPage(this, { path: APPS_LIST, query: { query: filter } }, paginationToken);
-	const results = page.data.map((app): INodeListSearchItems => {
+	const page = await dialectOf(this).appsPage(this, filter, paginationToken);
+	const results = page.apps.map((app): INodeListSearchItems => {
 		const images = (app.images ?? {}) as IDataObject;
 		const icon = (images.url_32x32 ?? app.image) as string | undefined;
 		return { name: String(app.title), value: String(app.id), description: app.description as string, ...(icon && { icon }) };
@@ -34,7 +33,7 @@ export async function searchApps(this: ILoadOptionsFunctions, filter?: string, p
 /** The app's actions, valued by their stable key. */
 export async function searchActions(this: ILoadOptionsFunctions, filter?: string): Promise<INodeListSearchResult> {
 	const actionType = (this.getCurrentNodeParameter('actionType') as string | undefined) || undefined;
-	const actions = await listActions(this, chosenApp(this), actionType);
+	const actions = await dialectOf(this).actions(this, chosenApp(this), actionType);
 	const results = actions
 		.filter((action) => matches(filter, action.title, action.key, action.description))
 		.map((action) => ({
@@ -48,7 +47,8 @@ export async function searchActions(this: ILoadOptionsFunctions, filter?: string
 /** The user's connected accounts for the app; expired ones are flagged, and "none" offered when the app needs no account. */
 export async function searchAuthentications(this: ILoadOptionsFunctions, filter?: string): Promise<INodeListSearchResult> {
 	const appId = chosenApp(this);
-	const [app, accounts] = await Promise.all([getApp(this, appId), listAuthentications(this, appId)]);
+	const zapier = dialectOf(this);
+	const [app, accounts] = await Promise.all([zapier.app(this, appId), zapier.authentications(this, appId)]);
 	const connectLink = ((app?.links ?? {}) as IDataObject).connect_new_authentication as string | null | undefined;
 	const results: INodeListSearchItems[] = accounts
 		.filter((account) => matches(filter, account.title, account.id))

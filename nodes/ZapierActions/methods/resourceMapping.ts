@@ -3,7 +3,8 @@ import type { IDataObject, ILoadOptionsFunctions, ResourceMapperFields, Resource
 import { toMapperField, toOptions } from '../helpers/fields';
 import { checkAuthentication, resolveActionId } from '../helpers/locators';
 import { isEmpty } from '../helpers/validate';
-import { ActionResolver, listChoices, listInputFields } from '../transport/discovery';
+import { ActionResolver } from '../transport/actionIds';
+import { dialectOf } from '../transport/api/dialect';
 
 /**
  * The chosen action's input fields, asked of Zapier with the chosen account and the values entered
@@ -20,11 +21,12 @@ export async function getInputFields(this: ILoadOptionsFunctions): Promise<Resou
 		authentication: authentication.ok ? authentication.value : null,
 		inputs: Object.fromEntries(Object.entries(current).filter(([, value]) => !isEmpty(value))) as IDataObject,
 	};
-	const fields = await listInputFields(this, request);
+	const zapier = dialectOf(this);
+	const fields = await zapier.inputFields(this, request);
 	const mapped = await Promise.all(
 		fields.map(async (field) =>
 			field.format === 'SELECT'
-				? toMapperField(field, toOptions(await listChoices(this, request, String(field.id))))
+				? toMapperField(field, toOptions(await zapier.choices(this, request, String(field.id))))
 				: toMapperField(field),
 		),
 	);

@@ -2,7 +2,7 @@ import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { checkInputs, need } from '../../helpers/validate';
-import { listInputFields } from '../../transport/discovery';
+import { dialectOf } from '../../transport/api/dialect';
 import { actionLocator, appLocator, authenticationLocator } from '../common.descriptions';
 import type { ExecutionShared } from '../operation';
 import { readPicks } from '../picks';
@@ -25,5 +25,5 @@ export const description = updateDisplayOptions({ show: { resource: ['action'], 
 export async function execute(this: IExecuteFunctions, itemIndex: number, shared: ExecutionShared): Promise<INodeExecutionData[]> {
 	const inputs = need(this.getNode(), 'Inputs So Far', checkInputs(this.getNodeParameter('inputs', itemIndex, '{}')), itemIndex);
 	const { authentication, action } = await readPicks(this, itemIndex, shared.actions);
-	return (await listInputFields(this, { actionId: action, authentication, inputs })).map((json) => ({ json }));
+	return (await dialectOf(this).inputFields(this, { actionId: action, authentication, inputs })).map((json) => ({ json }));
 }

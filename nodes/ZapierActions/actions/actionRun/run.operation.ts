@@ -6,9 +6,10 @@ import { withProof } from '../../helpers/callbackProof';
 import { mappedInputs } from '../../helpers/fields';
 import { compactRun } from '../../helpers/output.utils';
 import { checkId, checkInputs, isEmpty, need } from '../../helpers/validate';
+import type { RunRequest } from '../../transport/api/dialect';
+import { dialectOf } from '../../transport/api/dialect';
 import { callbackProofKey } from '../../transport/callbacks';
 import type { ZapierResponse } from '../../transport/request';
-import { zapierRequest } from '../../transport/request';
 import { refusedPointers, runMayExist } from '../../transport/requestErrors';
 import { actionLocator, actionTypeFilter, appLocator, authenticationLocator, onTimeoutOption, timeoutOption } from '../common.descriptions';
 import type { ExecutionShared } from '../operation';
@@ -233,10 +234,7 @@ async function readCallbackUrl(ctx: IExecuteFunctions, options: IDataObject, ite
 type Creation = { response: ZapierResponse } | { error: NodeApiError | NodeOperationError };
 
 /** What is sent to create a run besides the action and the account, which come from the pickers. */
-interface RunContent extends IDataObject {
-	inputs: IDataObject;
-	callback_url?: string;
-}
+type RunContent = Omit<RunRequest, 'action' | 'authentication'>;
 
 /**
  * The item's run ID: of the run an earlier try of this node made in this execution, or of a new run.
@@ -253,14 +251,9 @@ async function runOnce(
 	if (earlier && 'id' in earlier) return { id: earlier.id, pressure: 0 };
 	if (earlier) throw mayExistError(ctx, itemIndex, earlier.mayExist);
 
+	const zapier = dialectOf(ctx);
 	const create = async (picks: Picks): Promise<Creation> =>
-		await zapierRequest(ctx, {
-			method: 'POST',
-			path: ['v2', 'action-runs'],
-			kind: 'create',
-			body: { data: { action: picks.action, authentication: picks.authentication, ...content } },
-			itemIndex,
-		}).then(
+		await zapier.createRun(ctx, { action: picks.action, authentication: picks.authentication, ...content }, itemIndex).then(
 			(response) => ({ response }),
 			(error: NodeApiError | NodeOperationError) => ({ error }),
 		);
@@ -274,7 +267,7 @@ async function runOnce(
 		if (runMayExist(created.error)) shared.runs.set(itemIndex, { mayExist: { message, description } });
 		throw created.error;
 	}
-	const id = checkId((created.response.body.data as IDataObject | undefined)?.id);
+	const id = checkId(zapier.createdRunId(created.response));
 	if (!id.ok) {
 		const mayExist = {
 			message: 'Zapier accepted the run but returned no usable run ID',

@@ -2,11 +2,11 @@ import type { IExecuteFunctions } from 'n8n-workflow';
 
 import { RunError } from '../../helpers/errors';
 import type { ActionRun } from '../../helpers/runStatus';
-import { isFinished, normaliseRun } from '../../helpers/runStatus';
+import { isFinished } from '../../helpers/runStatus';
 import type { RunDurations } from '../../transport/poll';
 import { LEARNED_QUANTILE, lastLookAtMs, pollDelayMs } from '../../transport/poll';
 import type { ZapierContext } from '../../transport/request';
-import { zapierRequest } from '../../transport/request';
+import { dialectOf } from '../../transport/api/dialect';
 import { cancelSignal, DeadlineReached, pause } from '../../transport/timing';
 
 /** The run as Zapier has it now, and how busy the credential's request budget is after asking. */
@@ -16,8 +16,7 @@ export async function readRun(
 	itemIndex: number,
 	deadline?: number,
 ): Promise<{ run: ActionRun; pressure: number }> {
-	const response = await zapierRequest(ctx, { method: 'GET', path: ['v2', 'action-runs', id], kind: 'read', itemIndex, deadline });
-	return { run: normaliseRun(id, response.status, response.body), pressure: response.pressure };
+	return await dialectOf(ctx).readRun(ctx, id, itemIndex, deadline);
 }
 
 export interface WaitedRun {

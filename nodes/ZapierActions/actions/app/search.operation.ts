@@ -1,7 +1,7 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { listApps } from '../../transport/discovery';
+import { dialectOf } from '../../transport/api/dialect';
 
 const properties: INodeProperties[] = [
 	{ displayName: 'Query', name: 'query', type: 'string', default: '', description: "Words in the app's title; empty lists all apps" },
@@ -11,5 +11,5 @@ export const description = updateDisplayOptions({ show: { resource: ['app'], ope
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
 	const query = (this.getNodeParameter('query', itemIndex, '') as string).trim();
-	return (await listApps(this, query || undefined)).map((json) => ({ json }));
+	return (await dialectOf(this).apps(this, query || undefined)).map((json) => ({ json }));
 }
