@@ -2,7 +2,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 import { actionTypeLabel } from '../helpers/locators';
-import { ACTION_TYPES } from '../transport/api/dialect';
+import { ACTION_TYPES } from '../transport/api/types';
 
 const idPattern = {
 	type: 'regex' as const,

@@ -6,7 +6,7 @@ import { withProof } from '../../helpers/callbackProof';
 import { mappedInputs } from '../../helpers/fields';
 import { compactRun } from '../../helpers/output.utils';
 import { checkId, checkInputs, isEmpty, need } from '../../helpers/validate';
-import type { RunRequest } from '../../transport/api/dialect';
+import type { RunRequest } from '../../transport/api/types';
 import { dialectOf } from '../../transport/api/dialect';
 import { callbackProofKey } from '../../transport/callbacks';
 import type { ZapierResponse } from '../../transport/request';

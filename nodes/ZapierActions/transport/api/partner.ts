@@ -4,7 +4,7 @@ import type { IDataObject } from 'n8n-workflow';
 import { normaliseRun } from '../../helpers/runStatus';
 import { readAllPages, readPage } from '../pages';
 import { zapierRequest } from '../request';
-import type { ZapierDialect } from './dialect';
+import type { ZapierDialect } from './types';
 
 const APPS = ['v2', 'apps'];
 const RUNS = ['v2', 'action-runs'];
