@@ -216,6 +216,19 @@ describe('keys that change', () => {
 		},
 	);
 
+	test("after the credential's client secret changes, proofs made with the new one are accepted, the old ones refused", async () => {
+		const json = triggerWorkflow();
+		const before = await finishedRunCallback();
+		expect((await deliver(json, before)).response.workflowData).toHaveLength(1);
+		engine.setCredential({ clientSecret: 'a new secret' });
+		const after = await finishedRunCallback();
+		expect((await deliver(json, after)).response.workflowData).toHaveLength(1);
+		expect((await deliver(json, before)).answer).toEqual({
+			status: 401,
+			body: { message: "Callback refused: its URL's proof was not made with this credential for this trigger" },
+		});
+	});
+
 	test('a key withdrawn from the JWKS is no longer trusted once the keys reach their maximum age', async () => {
 		engine.sandbox.configure({ jwksMaxAgeSeconds: 60 });
 		const json = triggerWorkflow();

@@ -76,15 +76,13 @@ export function readFailed(id: string, error: Error): Refusal {
 	return { status: 503, message: `Could not read run ${id} from Zapier; send the callback again later`, detail: error.message };
 }
 
-/** Proof keys by credential, so that a callback costs no credential read; refreshed when a proof fails to check. */
-const proofKeys = new Map<string, { key: Buffer; readAt: number }>();
+/** Proof keys by credential, so that a callback costs no credential read; read again when a proof fails against one. */
+const proofKeys = new Map<string, Buffer>();
 const MAX_PROOF_KEYS = 100;
-/** A proof that fails against the remembered key reads the credential again at most this often (its secret may have changed). */
-const PROOF_KEY_REREAD_MS = 10_000;
 
 /**
  * What `check` makes of a callback's proof with the credential's key: the one remembered first, then,
- * when that fails and was read over 10 s ago, the credential's current one.
+ * when that fails, the credential's current one (its secret may have changed).
  */
 export async function checkWithProofKey<T>(
 	ctx: IWebhookFunctions,
@@ -92,11 +90,11 @@ export async function checkWithProofKey<T>(
 ): Promise<{ ok: true; value: T } | { ok: false; problem: string }> {
 	const id = ctx.getNode().credentials?.[CREDENTIAL_TYPE]?.id ?? 'unsaved';
 	const remembered = proofKeys.get(id);
-	const first = remembered ? check(remembered.key) : undefined;
-	if (first?.ok || (remembered && Date.now() - remembered.readAt < PROOF_KEY_REREAD_MS)) return first!;
+	const first = remembered ? check(remembered) : undefined;
+	if (first?.ok) return first;
 	const key = await callbackProofKey(ctx);
 	if (!proofKeys.has(id) && proofKeys.size >= MAX_PROOF_KEYS) proofKeys.delete(proofKeys.keys().next().value as string);
-	proofKeys.set(id, { key, readAt: Date.now() });
+	proofKeys.set(id, key);
 	return check(key);
 }
 
