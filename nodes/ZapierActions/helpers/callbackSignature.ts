@@ -35,7 +35,7 @@ export interface KeySource {
 /** Seconds that the clocks of Zapier and n8n may differ by. */
 export const CLOCK_SKEW_SECONDS = 60;
 /** Zapier's tokens are valid for 5 minutes. */
-export const TOKEN_LIFETIME_SECONDS = 300;
+const TOKEN_LIFETIME_SECONDS = 300;
 const MIN_MODULUS_BITS = 2048;
 const PRIVATE_PARTS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k'];
 const BASE64URL = /^[A-Za-z0-9_-]*$/;
@@ -127,12 +127,7 @@ function bodyMismatch(claims: Claims, body: string): string | undefined {
 	return undefined;
 }
 
-/** Whether the token names the body's run (`run_id`/`id`): Zapier documents only `iat` and `exp`. */
-export function namesRun(claims: Claims): boolean {
-	return claims.run_id !== undefined || claims.id !== undefined;
-}
-
-/** Whether the token binds the body's bytes (its SHA-256). */
+/** Whether the token binds the body's bytes (its SHA-256): Zapier documents only `iat` and `exp`. */
 export function bindsBody(claims: Claims): boolean {
 	return claims.body_sha256 !== undefined || claims.sha256 !== undefined;
 }

@@ -7,7 +7,6 @@ import type { ICredentialDataDecryptedObject, IDataObject, INode, IWebhookFuncti
 import { NodeOperationError } from 'n8n-workflow';
 
 import { proofKey } from '../helpers/callbackProof';
-import type { Claims } from '../helpers/callbackSignature';
 import { bindsBody, KeysUnavailable, verifyCallbackSignature } from '../helpers/callbackSignature';
 import type { ActionRun } from '../helpers/runStatus';
 import { normaliseRun } from '../helpers/runStatus';
@@ -28,7 +27,7 @@ export interface Refusal {
 }
 
 /** `bodyBound`: the token binds the body's bytes, so the body is what Zapier sent. */
-export type SignedCallback = { ok: true; run: ActionRun; claims: Claims; bodyBound: boolean } | { ok: false; refusal: Refusal };
+export type SignedCallback = { ok: true; run: ActionRun; bodyBound: boolean } | { ok: false; refusal: Refusal };
 
 /** The request's body exactly as sent: the signature may bind its bytes. */
 function rawBody(ctx: IWebhookFunctions): string {
@@ -56,7 +55,7 @@ export async function readSignedCallback(ctx: IWebhookFunctions, keysUrl: string
 	const parsed = JSON.parse(body) as IDataObject;
 	const id = checkId(isJsonObject(parsed.data) ? parsed.data.id : undefined);
 	if (!id.ok) return { ok: false, refusal: { status: 400, message: `Callback refused: its run ID ${id.problem}` } };
-	return { ok: true, run: normaliseRun(id.value, 200, parsed), claims: verified.value, bodyBound: bindsBody(verified.value) };
+	return { ok: true, run: normaliseRun(id.value, 200, parsed), bodyBound: bindsBody(verified.value) };
 }
 
 /** Answers the request with the refusal, starts or resumes nothing, and leaves a trace in n8n's log. */

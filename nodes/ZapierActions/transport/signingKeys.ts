@@ -10,8 +10,8 @@ import type { FetchedKeys } from '../helpers/keySet';
 import { cacheMaxAgeMs, KeySet } from '../helpers/keySet';
 import { withinTime } from './timing';
 
-export const KEYS_DEADLINE_MS = 5_000;
-export const MAX_KEYS_BYTES = 64 * 1024;
+const KEYS_DEADLINE_MS = 5_000;
+const MAX_KEYS_BYTES = 64 * 1024;
 /** Key sets kept per JWKS URL; a workflow names one, so a handful is plenty. */
 const MAX_KEY_SETS = 20;
 
@@ -61,7 +61,7 @@ async function readKeys(ctx: IWebhookFunctions, url: string, stop: AbortSignal):
 }
 
 /** The JWKS at `url`: all of it within 5 s, or an error. */
-export async function fetchSigningKeys(ctx: IWebhookFunctions, url: string): Promise<FetchedKeys> {
+async function fetchSigningKeys(ctx: IWebhookFunctions, url: string): Promise<FetchedKeys> {
 	const stop = new AbortController();
 	try {
 		const fetched = await withinTime(readKeys(ctx, url, stop.signal), KEYS_DEADLINE_MS);
@@ -79,7 +79,7 @@ interface KeySetEntry {
 }
 const keySets = new Map<string, KeySetEntry>();
 
-/** The signing keys published at `url`, kept per process. */
+/** The signing keys published at `url`, kept in memory, one set per URL. */
 export function signingKeys(ctx: IWebhookFunctions, url: string): KeySource {
 	let entry = keySets.get(url);
 	if (!entry) {

@@ -92,6 +92,20 @@ function resumedOutput(ctx: IWebhookFunctions, items: INodeExecutionData[], fini
 	});
 }
 
+/** A run read for a callback; a read that fails is the callback's refusal (a 4xx when Zapier has no such run). */
+async function readForCallback(
+	ctx: IWebhookFunctions,
+	id: string,
+	index: number,
+	deadline: number,
+): Promise<{ run: ActionRun } | { refusal: Refusal }> {
+	try {
+		return { run: (await readRun(ctx, id, index, deadline)).run };
+	} catch (error) {
+		return { refusal: readFailed(id, error as Error) };
+	}
+}
+
 /**
  * A run that called back, as Zapier has it now: refused unless its read says it ended (Zapier's read can
  * lag behind its callback: a 503 makes Zapier send it again), or when Zapier does not have it (a 4xx).
@@ -102,13 +116,8 @@ export async function readFinishedRun(
 	index: number,
 	deadline: number,
 ): Promise<{ run: ActionRun } | { refusal: Refusal }> {
-	let run: ActionRun;
-	try {
-		({ run } = await readRun(ctx, id, index, deadline));
-	} catch (error) {
-		return { refusal: readFailed(id, error as Error) };
-	}
-	if (isFinished(run)) return { run };
+	const read = await readForCallback(ctx, id, index, deadline);
+	if ('refusal' in read || isFinished(read.run)) return read;
 	return { refusal: { status: 503, message: `Zapier does not say run ${id} has ended yet; send the callback again later` } };
 }
 
@@ -122,17 +131,13 @@ async function readOthers(
 	const unknown = () => waiting.filter(({ id }) => !known.finished.has(id));
 	for (const { id, index } of unknown().reverse()) {
 		if (seenGoingLately(known, id, Date.now())) return { going: unknown().length };
-		let run: ActionRun;
-		try {
-			({ run } = await readRun(ctx, id, index, deadline));
-		} catch (error) {
-			return { refusal: readFailed(id, error as Error) };
-		}
-		if (!isFinished(run)) {
+		const read = await readForCallback(ctx, id, index, deadline);
+		if ('refusal' in read) return read;
+		if (!isFinished(read.run)) {
 			known.going.set(id, Date.now());
 			return { going: unknown().length };
 		}
-		known.finished.set(id, run);
+		known.finished.set(id, read.run);
 	}
 	return undefined;
 }

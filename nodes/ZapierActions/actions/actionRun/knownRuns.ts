@@ -20,7 +20,7 @@ export interface KnownRuns {
 /** Executions remembered, the least recently called back (and not in use) forgotten first. */
 const MAX_EXECUTIONS = 200;
 /** How long a read that found a run still going stands for the next callbacks. */
-export const GOING_READ_MS = 10_000;
+const GOING_READ_MS = 10_000;
 const executions = new Map<string, KnownRuns>();
 
 function forgetOneIdle(): void {
