@@ -11,6 +11,7 @@ import type {
 	IDataObject,
 	IExecuteFunctions,
 	ILoadOptionsFunctions,
+	IHttpRequestHelper,
 	IHttpRequestOptions,
 	INode,
 	INodeCredentialsDetails,
@@ -78,6 +79,8 @@ function defaults(properties: INodeProperties[]): ICredentialDataDecryptedObject
 export class CredentialStore extends ICredentialsHelper {
 	readonly data = new Map<string, ICredentialDataDecryptedObject>();
 	readonly tokenUpdates: IDataObject[] = [];
+	/** How many times a token was exchanged and saved through a credential's preAuthentication. */
+	preAuthentications = 0;
 
 	constructor(private readonly types: Record<string, ICredentialType>) {
 		super();
@@ -102,12 +105,35 @@ export class CredentialStore extends ICredentialsHelper {
 		return true;
 	}
 
-	async authenticate(_c: ICredentialDataDecryptedObject, _t: string, options: IHttpRequestOptions): Promise<IHttpRequestOptions> {
-		return options;
+	/** A type's own `authenticate` function signs the request, as n8n's helper does (OAuth2 types never get here). */
+	async authenticate(
+		credentials: ICredentialDataDecryptedObject,
+		type: string,
+		options: IHttpRequestOptions,
+	): Promise<IHttpRequestOptions> {
+		const authenticate = this.types[type]?.authenticate;
+		return typeof authenticate === 'function' ? await authenticate(credentials, options) : options;
 	}
 
-	async preAuthentication(): Promise<undefined> {
-		return undefined;
+	/** Exchanges the credential's token as n8n does: when its expirable field is empty or after a 401, saving the result. */
+	async preAuthentication(
+		helpers: IHttpRequestHelper,
+		credentials: ICredentialDataDecryptedObject,
+		type: string,
+		node: INode,
+		expired: boolean,
+	): Promise<ICredentialDataDecryptedObject | undefined> {
+		const credentialType = this.types[type];
+		const expirable = credentialType?.properties.find((property) => property.type === 'hidden' && property.typeOptions?.expirable);
+		if (!expirable || typeof credentialType.preAuthentication !== 'function') return undefined;
+		if (credentials[expirable.name] !== '' && !expired) return undefined;
+		const output = await credentialType.preAuthentication.call(helpers, credentials);
+		if (output[expirable.name] === undefined) return undefined;
+		const saved = node.credentials?.[type];
+		if (!saved?.id) return undefined;
+		this.preAuthentications++;
+		this.data.set(saved.id, { ...this.get(saved.id), ...(structuredClone(output) as ICredentialDataDecryptedObject) });
+		return Object.assign(credentials, output);
 	}
 
 	async runPreAuthentication(): Promise<undefined> {

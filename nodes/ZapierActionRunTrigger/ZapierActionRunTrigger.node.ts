@@ -13,7 +13,9 @@ import {
 	refuse,
 	refused,
 } from '../ZapierActions/transport/callbacks';
-import { CREDENTIAL_TYPE, ZAPIER_KEYS_URL } from '../ZapierActions/transport/request';
+import { authenticationChoice, zapierCredentials } from '../ZapierActions/actions/common.descriptions';
+import { credentialKindOf } from '../ZapierActions/transport/credentialKinds';
+import { ZAPIER_KEYS_URL } from '../ZapierActions/transport/request';
 import { delivery } from './redeliveries';
 
 export class ZapierActionRunTrigger implements INodeType {
@@ -22,16 +24,18 @@ export class ZapierActionRunTrigger implements INodeType {
 		name: 'zapierActionRunTrigger',
 		icon: { light: 'file:zapier.svg', dark: 'file:zapier.dark.svg' },
 		group: ['trigger'],
-		version: 1,
+		version: [1, 1.1],
+		defaultVersion: 1.1,
 		subtitle: 'On a finished action run',
 		description: 'Starts the workflow when Zapier calls back with a finished action run',
 		defaults: { name: 'Zapier Action Run Trigger' },
 		inputs: [],
 		// The credential of the Zapier Actions nodes that start the runs: it checks their callback URLs' proofs.
-		credentials: [{ name: 'zapierOAuth2Api', required: true }],
+		credentials: zapierCredentials,
 		outputs: [NodeConnectionTypes.Main],
 		webhooks: [{ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', path: TRIGGER_PATH }],
 		properties: [
+			...authenticationChoice([1], [1.1]),
 			{
 				displayName:
 					"Use this trigger's Production URL as the Callback URL of a Zapier Actions Run (Options → Callback URL), choose the same Zapier credential here, and activate this workflow. Each finished run starts one execution.",
@@ -96,7 +100,7 @@ export class ZapierActionRunTrigger implements INodeType {
 			// Nothing to register with Zapier (each run names its callback URL); activation checks that callbacks can be checked.
 			async checkExists(this: IHookFunctions): Promise<boolean> {
 				if (this.getNodeParameter('accept', 'proven') === 'proven') await callbackProofKey(this);
-				else await this.getCredentials(CREDENTIAL_TYPE);
+				else await this.getCredentials(credentialKindOf(this.getNode()).type);
 				return true;
 			},
 			async create(): Promise<boolean> {

@@ -14,6 +14,7 @@ import { resumeOnCallback } from './actions/actionRun/callbackWait';
 import * as app from './actions/app/App.resource';
 import * as authentication from './actions/authentication/Authentication.resource';
 import type { ResourceOperations } from './actions/operation';
+import { authenticationChoice, zapierCredentials } from './actions/common.descriptions';
 import { router } from './actions/router';
 import { toolDescriptions } from './actions/toolDescription';
 import { callbackWebhookMethods } from './helpers/callbackWebhook';
@@ -33,21 +34,22 @@ export class ZapierActions implements INodeType {
 		name: 'zapierActions',
 		icon: { light: 'file:zapier.svg', dark: 'file:zapier.dark.svg' },
 		group: ['transform'],
-		version: [1, 1.1],
-		defaultVersion: 1.1,
+		version: [1, 1.1, 1.2],
+		defaultVersion: 1.2,
 		subtitle:
 			'={{ $parameter["resource"] === "actionRun" ? ($parameter["operation"] === "get" ? "Get action run" : "Run " + ($parameter["action"].cachedResultName || $parameter["action"].value || $parameter["action"] || "an action")) : $parameter["operation"] + ": " + $parameter["resource"] }}',
 		description:
-			"Run any Zapier action (send an email, post a message, add a row...) in thousands of apps through the Powered by Zapier API, and get its results. Pick the app, the action and the connected account, then fill the action's inputs.",
+			"Run any Zapier action (send an email, post a message, add a row...) in thousands of apps with your Zapier account's client credentials (or a partner's OAuth2 app), and get its results. Pick the app, the action and the connection, then fill the action's inputs.",
 		defaults: { name: 'Zapier Actions' },
 		usableAsTool: true,
 		// NodeConnectionTypes is the host's: n8n-workflow 2.x exports it, and so does 1.120 (n8n 1.123.x).
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: [{ name: 'zapierOAuth2Api', required: true }],
+		credentials: zapierCredentials,
 		// Where Zapier's callback resumes an execution that waits for its runs ("Wait By: Zapier's Callback").
 		webhooks: [{ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', path: '', restartWebhook: true }],
 		properties: [
+			...authenticationChoice([1, 1.1], [1.2]),
 			...toolDescriptions,
 			{
 				displayName: 'Resource',
@@ -58,7 +60,7 @@ export class ZapierActions implements INodeType {
 					{ name: 'Action', value: 'action' },
 					{ name: 'Action Run', value: 'actionRun' },
 					{ name: 'App', value: 'app' },
-					{ name: 'Authentication', value: 'authentication' },
+					{ name: 'Connection', value: 'authentication' },
 				],
 				default: 'actionRun',
 			},

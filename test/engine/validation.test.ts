@@ -23,8 +23,8 @@ test.each([
 	[
 		'a query in the authentication',
 		{ action: 'core:x', authenticationId: 'abc?x=1', inputs: '{}' },
-		'Authentication "abc?x=1" contains "?", which an ID never has',
-		'Authentication',
+		'Connection "abc?x=1" contains "?", which an ID never has',
+		'Connection',
 	],
 	['a fragment in the run ID', { operation: 'get', runId: 'abc#frag' }, 'Run ID "abc#frag" contains "#", which an ID never has', 'Run ID'],
 	['an empty action', { action: '  ', inputs: '{}' }, 'Action is required', 'Action'],

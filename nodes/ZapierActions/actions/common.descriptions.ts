@@ -1,8 +1,45 @@
 /** Parameters that several operations share: the pickers (app → action → account) and the wait options. */
-import type { INodeProperties } from 'n8n-workflow';
+import type { INodeCredentialDescription, INodeProperties } from 'n8n-workflow';
 
 import { actionTypeLabel } from '../helpers/locators';
 import { ACTION_TYPES } from '../transport/api/types';
+import type { ConnectBy } from '../transport/credentialKinds';
+import { CREDENTIAL_KINDS } from '../transport/credentialKinds';
+
+/**
+ * How the node connects to Zapier. Saved workflows (versions before `newSince`) keep the Partner
+ * OAuth2 they were made with; new nodes start with client credentials, which every Zapier user has.
+ */
+export function authenticationChoice(oldVersions: number[], newVersions: number[]): INodeProperties[] {
+	const choice = (versions: number[], value: ConnectBy): INodeProperties => ({
+		displayName: 'Authentication',
+		name: 'authentication',
+		type: 'options',
+		noDataExpression: true,
+		options: [
+			{
+				name: 'Client Credentials (Any Zapier Account)',
+				value: 'clientCredentials',
+				description: 'Client credentials created with `npx zapier-sdk create-client-credentials`; each run uses one Zapier task',
+			},
+			{
+				name: 'OAuth2 (Zapier Partners)',
+				value: 'oAuth2',
+				description: "A Zapier partner's OAuth2 app, allow-listed for action runs",
+			},
+		],
+		default: value,
+		displayOptions: { show: { '@version': versions } },
+	});
+	return [choice(oldVersions, 'oAuth2'), choice(newVersions, 'clientCredentials')];
+}
+
+/** Each credential, shown for its choice of Authentication. */
+export const zapierCredentials: INodeCredentialDescription[] = Object.values(CREDENTIAL_KINDS).map((kind) => ({
+	name: kind.type,
+	required: true,
+	displayOptions: { show: { authentication: [kind.connectBy] } },
+}));
 
 const idPattern = {
 	type: 'regex' as const,
@@ -61,7 +98,7 @@ export const actionLocator = locator(
 
 export const authenticationLocator = locator(
 	{
-		displayName: 'Authentication',
+		displayName: 'Connection',
 		name: 'authenticationId',
 		description: 'The connected account in Zapier the action runs with. Leave empty for actions that need no account.',
 	},

@@ -40,11 +40,12 @@ export class ItemRuns {
  * in every other execution (or another run of the node in a loop). Without an execution ID (nothing
  * to tell executions apart by) they last for this call only.
  */
-export function itemRunsOf(ctx: IExecuteFunctions): ItemRuns {
+/** (`page`: the runs made for that page of a read_bulk action's results; the first is the item's own run.) */
+export function itemRunsOf(ctx: IExecuteFunctions, page = 1): ItemRuns {
 	const executionId = ctx.getExecutionId();
 	if (!executionId) return new ItemRuns();
 	const node = ctx.getNode();
-	const key = `${executionId}|${node.id ?? node.name}|${String(ctx.getWorkflowDataProxy(0).$runIndex)}`;
+	const key = `${executionId}|${node.id ?? node.name}|${String(ctx.getWorkflowDataProxy(0).$runIndex)}|${page}`;
 	let runs = scopes.get(key);
 	if (!runs) {
 		runs = new Map();

@@ -19,7 +19,7 @@ export async function readPicks(ctx: IExecuteFunctions, itemIndex: number, resol
 	const node = ctx.getNode();
 	const authentication = need(
 		node,
-		'Authentication',
+		'Connection',
 		checkAuthentication(ctx.getNodeParameter('authenticationId', itemIndex, '')),
 		itemIndex,
 	);

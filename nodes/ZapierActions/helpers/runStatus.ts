@@ -8,6 +8,8 @@ export interface ActionRun extends IDataObject {
 	status: string;
 	results: IDataObject[];
 	errors: RunError[];
+	/** A read_bulk action's next page of results, to run for next (the SDK API's `next_page`). */
+	nextPage?: string;
 }
 
 export interface RunError extends IDataObject {
@@ -82,7 +84,8 @@ export function normaliseRun(id: string, httpStatus: number, body: unknown): Act
 	const errors = asList(data.errors)
 		.filter((error) => error !== '')
 		.map(normaliseError);
-	return { id, status, results: normaliseResults(data.results), errors };
+	const nextPage = typeof data.next_page === 'number' || (typeof data.next_page === 'string' && data.next_page !== '') ? String(data.next_page) : undefined;
+	return { id, status, results: normaliseResults(data.results), errors, ...(nextPage !== undefined && { nextPage }) };
 }
 
 export function describeRunFailure(run: ActionRun): { message: string; description: string } {

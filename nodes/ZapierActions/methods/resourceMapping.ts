@@ -26,7 +26,10 @@ export async function getInputFields(this: ILoadOptionsFunctions): Promise<Resou
 	const mapped = await Promise.all(
 		fields.map(async (field) =>
 			field.format === 'SELECT'
-				? toMapperField(field, toOptions(await zapier.choices(this, request, String(field.id))))
+				? toMapperField(
+						field,
+						toOptions(Array.isArray(field.choices) ? (field.choices as IDataObject[]) : await zapier.choices(this, request, String(field.id))),
+					)
 				: toMapperField(field),
 		),
 	);

@@ -11,7 +11,7 @@ import { bindsBody, KeysUnavailable, verifyCallbackSignature } from '../helpers/
 import type { ActionRun } from '../helpers/runStatus';
 import { normaliseRun } from '../helpers/runStatus';
 import { checkId, isJsonObject } from '../helpers/validate';
-import { CREDENTIAL_TYPE } from './request';
+import { credentialKindOf } from './credentialKinds';
 import { signingKeys } from './signingKeys';
 
 export const SIGNATURE_HEADER = 'zapier-callback-signature';
@@ -87,7 +87,7 @@ export async function checkWithProofKey<T>(
 	ctx: IWebhookFunctions,
 	check: (key: Buffer) => { ok: true; value: T } | { ok: false; problem: string },
 ): Promise<{ ok: true; value: T } | { ok: false; problem: string }> {
-	const id = ctx.getNode().credentials?.[CREDENTIAL_TYPE]?.id ?? 'unsaved';
+	const id = ctx.getNode().credentials?.[credentialKindOf(ctx.getNode()).type]?.id ?? 'unsaved';
 	const remembered = proofKeys.get(id);
 	const first = remembered ? check(remembered) : undefined;
 	if (first?.ok) return first;
@@ -104,7 +104,7 @@ export async function callbackProofKey(ctx: {
 }): Promise<Buffer> {
 	let secret: unknown;
 	try {
-		secret = (await ctx.getCredentials(CREDENTIAL_TYPE)).clientSecret;
+		secret = (await ctx.getCredentials(credentialKindOf(ctx.getNode()).type)).clientSecret;
 	} catch (error) {
 		throw new NodeOperationError(ctx.getNode(), 'Choose the Zapier credential that starts the runs', {
 			description: `A callback is believed only when its URL carries a proof made with the credential of the Zapier Actions node that started its run. ${(error as Error).message}`,

@@ -1,3 +1,4 @@
+import { CREDENTIALS_REFUSED, TOKEN_UNAVAILABLE } from './clientCredentials';
 import type { Failure } from './retry';
 import { wasNeverSent } from './retry';
 
@@ -47,6 +48,9 @@ function causes(thrown: unknown): ErrorLike[] {
 function refreshFailure(chain: ErrorLike[], requestUrl: string): { detail: string; revoked: boolean } | undefined {
 	for (const error of chain) {
 		const detail = error.message ?? 'the token could not be renewed';
+		// The client-credentials exchange's own errors (n8n 1.x keeps only their code, as httpCode).
+		const code = error.code ?? error.httpCode;
+		if (code === CREDENTIALS_REFUSED || code === TOKEN_UNAVAILABLE) return { detail, revoked: code === CREDENTIALS_REFUSED };
 		if (error.failure?.cause === 'credential-invalid') return { detail, revoked: true };
 		if (error.code === 'EAUTH' || (error.code === 'ESTATUS' && typeof error.status === 'number' && !error.response)) {
 			return { detail, revoked: (error.body as { error?: unknown } | undefined)?.error === 'invalid_grant' };
@@ -125,6 +129,23 @@ const STATUS_HINTS: Record<number, string> = {
 	409: 'Zapier reported a conflict with the current state of this resource.',
 	429: 'Zapier kept rate limiting the request: it is limited to 60 requests a minute; try again later.',
 };
+
+/**
+ * The quota a 429 names, as Zapier's SDK API words it: `message`, `error` (or its message), or the
+ * first of `errors` (its detail or title).
+ */
+export function quotaText(body: unknown): string | undefined {
+	const answer = (body ?? {}) as { message?: unknown; error?: unknown; errors?: unknown };
+	const error = answer.error as { message?: unknown } | string | undefined;
+	const first = Array.isArray(answer.errors) ? (answer.errors[0] as ZapierApiError | string | undefined) : undefined;
+	const candidates = [
+		answer.message,
+		typeof error === 'string' ? error : error?.message,
+		typeof first === 'string' ? first : (first?.detail ?? first?.title),
+	];
+	const text = candidates.find((candidate): candidate is string => typeof candidate === 'string' && candidate.trim() !== '');
+	return text?.trim().replace(/\.$/, '').slice(0, 500);
+}
 
 export function hintForStatus(status: number): string {
 	if (STATUS_HINTS[status]) return STATUS_HINTS[status];

@@ -15,6 +15,8 @@ export interface List {
 	path: readonly string[];
 	query?: Query;
 	body?: IDataObject;
+	/** Where the answer keeps its items and next-page link, when not where the Partner API does (`data`, `links.next`). */
+	shape?: 'results';
 }
 
 export interface Page {
@@ -42,11 +44,13 @@ export async function readPage(ctx: ZapierContext, list: List, cursor?: string):
 		query = parsed.value;
 	}
 	const response = await zapierRequest(ctx, { method: list.body ? 'POST' : 'GET', path: list.path, query, body: list.body, kind: 'read' });
-	const links = response.body.links;
+	const { body } = response;
+	const links = list.shape === 'results' ? { next: body.next } : body.links;
 	const linked = isJsonObject(links);
 	const next = nextCursor(linked ? links.next : undefined, response.base, list.path);
 	if (!next.ok) throw listError(ctx, list, next.problem);
-	const data = Array.isArray(response.body.data) ? (response.body.data as IDataObject[]) : [];
+	const items = list.shape === 'results' ? body.results : body.data;
+	const data = Array.isArray(items) ? (items.filter(isJsonObject) as IDataObject[]) : [];
 	return { data, next: next.value, linked };
 }
 

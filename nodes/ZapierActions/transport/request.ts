@@ -1,4 +1,5 @@
 import type {
+	ICredentialsDecrypted,
 	IDataObject,
 	IExecuteFunctions,
 	IHttpRequestMethods,
@@ -11,6 +12,9 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import type { Checked, NumberBounds } from '../helpers/validate';
 import { checkBoundedNumber, isJsonObject, textOr } from '../helpers/validate';
+import { isRenewalDue } from './clientCredentials';
+import type { CredentialKind } from './credentialKinds';
+import { credentialKindOf } from './credentialKinds';
 import { describeFailure } from './failure';
 import type { RateLimiter } from './rateLimit';
 import { limiterFor } from './rateLimit';
@@ -21,8 +25,6 @@ import { cancelledError, cancelSignal, deadlineReached, pause, withinTime } from
 import type { Query } from './url';
 import { apiUrl, parseBaseUrl } from './url';
 
-export const CREDENTIAL_TYPE = 'zapierOAuth2Api';
-export const DEFAULT_BASE_URL = 'https://api.zapier.com';
 export const ZAPIER_KEYS_URL = 'https://zapier.com/.well-known/jwks.json';
 
 /** The credential's numbers, held where every timer and the limiter stay exact. */
@@ -60,32 +62,40 @@ export interface ZapierResponse {
 }
 
 export interface Connection {
+	credential: CredentialKind;
 	base: URL;
 	limiter: RateLimiter;
 	timeoutMs: number;
 	/** Where the keys that sign Zapier's callbacks are published. */
 	callbackKeysUrl: string;
-}
-
-function credentialSetting<T>(ctx: ZapierContext, field: string, result: Checked<T>): T {
-	if (result.ok) return result.value;
-	throw new NodeOperationError(ctx.getNode(), `The Zapier credential's "${field}" ${result.problem}`, {
-		description: 'Nothing was sent to Zapier. Open the Zapier OAuth2 API credential and correct the field.',
-	});
+	/** The stored credential with its token dropped, when the token is due for renewal: n8n then asks for a new one. */
+	renewal?: ICredentialsDecrypted;
 }
 
 /** Where and how fast this credential may call Zapier. */
 export async function connection(ctx: ZapierContext): Promise<Connection> {
-	const credentials = await ctx.getCredentials(CREDENTIAL_TYPE);
-	const base = credentialSetting(ctx, 'API Base URL', parseBaseUrl(textOr(credentials.apiBaseUrl, DEFAULT_BASE_URL)));
+	const credential = credentialKindOf(ctx.getNode());
+	const credentials = await ctx.getCredentials(credential.type);
+	const setting = <T>(field: string, result: Checked<T>): T => {
+		if (result.ok) return result.value;
+		throw new NodeOperationError(ctx.getNode(), `The Zapier credential's "${field}" ${result.problem}`, {
+			description: `Nothing was sent to Zapier. Open the ${credential.displayName} credential and correct the field.`,
+		});
+	};
+	const base = setting('API Base URL', parseBaseUrl(textOr(credentials.apiBaseUrl, credential.defaultBaseUrl)));
 	const number = (name: keyof typeof CREDENTIAL_NUMBERS) =>
-		credentialSetting(ctx, CREDENTIAL_NUMBERS[name].field, checkBoundedNumber(credentials[name], CREDENTIAL_NUMBERS[name]));
-	const credentialId = ctx.getNode().credentials?.[CREDENTIAL_TYPE]?.id ?? 'unsaved';
+		setting(CREDENTIAL_NUMBERS[name].field, checkBoundedNumber(credentials[name], CREDENTIAL_NUMBERS[name]));
+	const saved = ctx.getNode().credentials?.[credential.type];
+	const credentialId = saved?.id ?? 'unsaved';
 	return {
+		credential,
 		base,
 		limiter: credentialLimiter(credentialId, base, number('rateLimit'), Math.round(number('rateLimitWindowSeconds') * 1000)),
 		timeoutMs: Math.round(number('requestTimeoutSeconds') * 1000),
 		callbackKeysUrl: textOr(credentials.callbackKeysUrl, ZAPIER_KEYS_URL),
+		...(isRenewalDue(credentials.renewAt, Date.now()) && {
+			renewal: { id: credentialId, name: saved?.name ?? '', type: credential.type, data: { ...credentials, accessToken: '' } },
+		}),
 	};
 }
 
@@ -125,7 +135,7 @@ async function awaitSlot(ctx: ZapierContext, limiter: RateLimiter, deadline: num
  * failures into errors that name Zapier's detail and the field it points at.
  */
 export async function zapierRequest(ctx: ZapierContext, request: ZapierRequest): Promise<ZapierResponse> {
-	const { base, limiter, timeoutMs } = await connection(ctx);
+	const { credential, base, limiter, timeoutMs, renewal } = await connection(ctx);
 	const url = apiUrl(base, request.path, request.query);
 	if (!url.ok) throw unsafeUrlError(ctx.getNode(), request.itemIndex, url.problem);
 	const deadline = request.deadline ?? Infinity;
@@ -144,7 +154,12 @@ export async function zapierRequest(ctx: ZapierContext, request: ZapierRequest):
 		await awaitSlot(ctx, limiter, deadline);
 		const limitMs = Math.min(timeoutMs, deadline - Date.now());
 		if (limitMs <= 0) throw deadlineReached(ctx);
-		const sent = ctx.helpers.httpRequestWithAuthentication.call(ctx, CREDENTIAL_TYPE, { ...options, timeout: limitMs });
+		const sent = ctx.helpers.httpRequestWithAuthentication.call(
+			ctx,
+			credential.type,
+			{ ...options, timeout: limitMs },
+			renewal && attempts === 1 ? { credentialsDecrypted: renewal } : undefined,
+		);
 		const outcome = await withinTime(sent as Promise<IN8nHttpFullResponse>, limitMs).then(
 			(response) => ({ response }),
 			(error: unknown) => ({ failure: describeFailure(error, url.value, cancelSignal(ctx)) }),
@@ -157,7 +172,9 @@ export async function zapierRequest(ctx: ZapierContext, request: ZapierRequest):
 		const isRateLimit = failure.kind === 'http' && failure.status === 429;
 		if (isRateLimit) rateLimited++;
 		const decision = decideRetry(request.kind, failure, attempts, rateLimited, Date.now());
-		if (!decision.retry) throw requestError(ctx.getNode(), { kind: request.kind, itemIndex: request.itemIndex, url: url.value }, failure);
+		if (!decision.retry) {
+			throw requestError(ctx.getNode(), { kind: request.kind, itemIndex: request.itemIndex, url: url.value, credential }, failure);
+		}
 		// A 429 cools the whole credential down; the next slot comes after it.
 		if (isRateLimit) limiter.coolDown(Date.now() + decision.delayMs);
 		else if (Date.now() + decision.delayMs >= deadline) throw deadlineReached(ctx);

@@ -2,7 +2,8 @@
 import type { INode, JsonObject } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
-import { describeZapierError, hintForStatus, zapierErrors } from './failure';
+import type { CredentialKind } from './credentialKinds';
+import { describeZapierError, hintForStatus, quotaText, zapierErrors } from './failure';
 import type { Failure, RequestKind } from './retry';
 import { provesNothingDone } from './retry';
 
@@ -35,10 +36,10 @@ function redirectTarget(failure: Extract<Failure, { kind: 'http' }>, url: string
 /** The error for a request that failed for good. A cancellation is told by the caller. */
 export function requestError(
 	node: INode,
-	request: { kind: RequestKind; itemIndex?: number; url: string },
+	request: { kind: RequestKind; itemIndex?: number; url: string; credential: CredentialKind },
 	failure: Exclude<Failure, { kind: 'cancelled' }>,
 ): NodeApiError | NodeOperationError {
-	const { itemIndex, url } = request;
+	const { itemIndex, url, credential } = request;
 	const mayExist = request.kind === 'create' && !provesNothingDone(failure);
 	const atMostOnce =
 		'It was not sent again, so that the action runs at most once: check the action history in Zapier before running this item again.';
@@ -59,6 +60,13 @@ export function requestError(
 			),
 		);
 	}
+	if (failure.kind === 'http' && failure.status === 403 && failure.headers['x-zapier-error-type'] === 'approval_required') {
+		const message = 'Zapier needs a person to approve this run before it can run';
+		const description =
+			'Zapier did not run the action: the account requires approval of runs made with its client credentials. Approve or relax the policy in Zapier, then run this item again.';
+		const httpCode = String(failure.status);
+		return new NodeApiError(node, { message, description, httpCode }, { message, description, httpCode, itemIndex });
+	}
 	if (failure.kind === 'http') {
 		const errors = zapierErrors(failure.body);
 		const detail = errors.length ? errors.map(describeZapierError).join('; ') : `HTTP ${failure.status}`;
@@ -70,19 +78,25 @@ export function requestError(
 			? `${detail.replace(/\.$/, '')}. ${atMostOnce}`
 			: pointers.includes('/data/action')
 				? "Zapier's action IDs change and expire. Pick the action from the list (it is stored by key and its current ID is looked up on every run), or look up its current ID."
-				: hintForStatus(failure.status);
+				: failure.status === 429 && quotaText(failure.body)
+					? `Zapier's quota: ${quotaText(failure.body)}. Zapier kept rate limiting the request: lower the credential's rate limit, or try again later.`
+					: hintForStatus(failure.status);
 		const response: JsonObject = { message, description, httpCode: String(failure.status) };
 		const error = mark(new NodeApiError(node, response, { message, description, httpCode: String(failure.status), itemIndex }));
 		if (!mayExist) error.context.refusedPointers = pointers;
 		return error;
 	}
 	if (failure.kind === 'refresh') {
+		const byClient = credential.connectBy === 'clientCredentials';
 		const message = failure.revoked
-			? 'The Zapier credential needs to be reconnected: Zapier refused to renew its access token'
+			? byClient
+				? "Zapier refused the credential's client ID and secret"
+				: 'The Zapier credential needs to be reconnected: Zapier refused to renew its access token'
 			: "Could not renew the Zapier credential's access token";
+		const fix = byClient ? 'check its Client ID, Client Secret and Token URL' : 'reconnect it';
 		const next = failure.revoked
-			? 'Open the Zapier OAuth2 API credential and reconnect it.'
-			: 'Try again later; if it goes on, reconnect the Zapier OAuth2 API credential.';
+			? `Open the ${credential.displayName} credential and ${fix}.`
+			: `Try again later; if it goes on, open the ${credential.displayName} credential and ${fix}.`;
 		return new NodeOperationError(node, message, {
 			itemIndex,
 			description: `${failure.detail.replace(/\.$/, '')}. Zapier did nothing with this request (it was refused for want of a valid token), so nothing was sent again. ${next}`,

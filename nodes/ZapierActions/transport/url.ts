@@ -28,9 +28,13 @@ function isPathStep(segment: string): boolean {
 	return segment === '' || /^(\.|%2e){1,2}$/i.test(segment);
 }
 
+/** The path's trailing slash, for APIs whose paths end in one: an empty last segment. */
+export const TRAILING_SLASH = '';
+
 /** The URL of `segments` (each one encoded) and `query` under `base`, or why it cannot be built. */
 export function apiUrl(base: URL, segments: readonly string[], query?: Query | URLSearchParams): Checked<string> {
-	const step = segments.find(isPathStep);
+	const last = segments.length - 1;
+	const step = segments.find((segment, index) => isPathStep(segment) && !(segment === TRAILING_SLASH && index === last && index > 0));
 	if (step !== undefined) return { ok: false, problem: `"${step}" cannot be part of a URL path` };
 	const prefix = base.pathname.replace(/\/+$/, '');
 	const path = `${prefix}/${segments.map(encodeURIComponent).join('/')}`;

@@ -5,7 +5,8 @@ import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 import { withProof } from '../../helpers/callbackProof';
 import { mappedInputs } from '../../helpers/fields';
 import { compactRun } from '../../helpers/output.utils';
-import { checkId, checkInputs, isEmpty, need } from '../../helpers/validate';
+import { hasFailed } from '../../helpers/runStatus';
+import { checkBoundedNumber, checkId, checkInputs, isEmpty, need } from '../../helpers/validate';
 import type { RunRequest } from '../../transport/api/types';
 import { dialectOf } from '../../transport/api/dialect';
 import { callbackProofKey } from '../../transport/callbacks';
@@ -17,9 +18,12 @@ import type { Picks } from '../picks';
 import { readPicks } from '../picks';
 import { checkedCallbackUrl, resumeUrl, waitForCallbacks, waitingItem } from './callbackWait';
 import { finishedRunOutput, timeoutMs } from './runOutput';
+import type { WaitedRun } from './wait';
 import { waitForRun } from './wait';
+import { itemRunsOf } from '../itemRuns';
 
 const DEFAULT_CONCURRENCY = 10;
+const MAX_PAGES = 100;
 const MAX_CONCURRENCY = 100;
 
 const inputsMode: INodeProperties = {
@@ -42,7 +46,7 @@ const properties: INodeProperties[] = [
 	authenticationLocator,
 	// Map Each Field for new nodes (version 1.1); version 1 keeps JSON, the default its workflows were saved with.
 	{ ...inputsMode, default: 'json', displayOptions: { show: { '@version': [1] } } },
-	{ ...inputsMode, default: 'map', displayOptions: { show: { '@version': [1.1] } } },
+	{ ...inputsMode, default: 'map', displayOptions: { show: { '@version': [1.1, 1.2] } } },
 	{
 		displayName: 'Input Fields',
 		name: 'inputFields',
@@ -145,6 +149,23 @@ const properties: INodeProperties[] = [
 					"How many items' runs may be going at once. All of them share the credential's rate limit; output keeps the input order.",
 			},
 			{ ...timeoutOption, displayOptions: { show: { '/waitForCompletion': [true] } } },
+			{
+				displayName: 'Pages to Read',
+				name: 'pages',
+				type: 'number',
+				typeOptions: { minValue: 1, maxValue: MAX_PAGES, numberPrecision: 0 },
+				default: 1,
+				description: `For actions that return results in pages (read_bulk): how many pages to run for, one run (and one Zapier task) each, at most ${MAX_PAGES}. Their results are joined; the run's Next Page names the page after.`,
+				displayOptions: { show: { '/waitForCompletion': [true], '/authentication': ['clientCredentials'] } },
+			},
+			{
+				displayName: 'Page',
+				name: 'page',
+				type: 'string',
+				default: '',
+				description: "The page of a read_bulk action's results to start from: the Next Page of an earlier run",
+				displayOptions: { show: { '/authentication': ['clientCredentials'] } },
+			},
 		],
 	},
 ];
@@ -177,20 +198,39 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, shared
 	const byCallback = wait && waitsByCallback(this, options, itemIndex, shared);
 	const callbackUrl = byCallback ? { callback_url: await resumeUrl(this, itemIndex) } : await readCallbackUrl(this, options, itemIndex);
 
-	const { id, pressure } = await runOnce(this, itemIndex, shared, { inputs, ...callbackUrl });
+	const page = isEmpty(options.page) ? {} : { page: String(options.page).trim() };
+	const { id, pressure } = await runOnce(this, itemIndex, shared, { inputs, ...page, ...callbackUrl });
 	if (!wait) return [{ json: { id, status: 'waiting' } }];
 	if (byCallback) {
 		shared.callbackDeadline = Math.max(shared.callbackDeadline ?? 0, Date.now() + timeout);
 		return [{ json: waitingItem(id) }];
 	}
 
-	const waited = await waitForRun(this, id, timeout, itemIndex, { at: Date.now(), pressure }, shared.durations);
+	let waited = await waitForRun(this, id, timeout, itemIndex, { at: Date.now(), pressure }, shared.durations);
+	for (let page = 2; page <= pagesToRead(this, options, itemIndex) && waited.run.nextPage !== undefined; page++) {
+		if (waited.timedOut || hasFailed(waited.run)) break;
+		const next = await runOnce(this, itemIndex, { ...shared, runs: itemRunsOf(this, page) }, { inputs, page: waited.run.nextPage });
+		waited = joinPages(waited, await waitForRun(this, next.id, timeout, itemIndex, { at: Date.now(), pressure: next.pressure }, shared.durations));
+	}
 	return finishedRunOutput(this, waited, itemIndex, {
 		onTimeout: options.onTimeout as string | undefined,
 		output: shared.asTool ? 'run' : (options.output as string | undefined),
 		returnRunErrorsAsData: options.returnRunErrorsAsData as boolean | undefined,
 		timeoutSeconds: timeout / 1000,
 	});
+}
+
+function pagesToRead(ctx: IExecuteFunctions, options: IDataObject, itemIndex: number): number {
+	if (options.pages === undefined) return 1;
+	return need(ctx.getNode(), 'Pages to Read', checkBoundedNumber(options.pages, { min: 1, max: MAX_PAGES, fallback: 1, whole: true }), itemIndex);
+}
+
+/** The item's run with the next page's results after its own: the first run's ID, the last one's status and next page. */
+function joinPages(earlier: WaitedRun, later: WaitedRun): WaitedRun {
+	const pageRuns = [...((earlier.run.pageRuns as string[] | undefined) ?? [earlier.run.id]), later.run.id];
+	const run = { ...later.run, id: earlier.run.id, results: [...earlier.run.results, ...later.run.results], pageRuns };
+	const durationMs = earlier.durationMs !== undefined && later.durationMs !== undefined ? earlier.durationMs + later.durationMs : undefined;
+	return { run, timedOut: later.timedOut, ...(durationMs !== undefined && { durationMs }) };
 }
 
 /**

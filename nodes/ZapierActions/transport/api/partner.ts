@@ -50,7 +50,8 @@ export const partnerApi: ZapierDialect = {
 		return await readAllPages(ctx, list, (page, result) => (result.data.length ? `page=${page + 1}` : undefined));
 	},
 
-	async createRun(ctx, run, itemIndex) {
+	/** The Partner API has no pages of results: `page` is not sent. */
+	async createRun(ctx, { page: _page, ...run }, itemIndex) {
 		return await zapierRequest(ctx, { method: 'POST', path: RUNS, kind: 'create', body: { data: { ...run } }, itemIndex });
 	},
 

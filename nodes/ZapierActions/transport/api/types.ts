@@ -24,6 +24,8 @@ export interface RunRequest {
 	authentication: string | null;
 	inputs: IDataObject;
 	callback_url?: string;
+	/** The page of a read_bulk action's results to run for: the `next_page` of the run before. */
+	page?: string;
 }
 
 export interface ZapierDialect {
