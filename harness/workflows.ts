@@ -5,11 +5,14 @@
 import type { ICredentialDataDecryptedObject, IDataObject, INode, INodeParameters } from 'n8n-workflow';
 
 import example from '../examples/run-an-action.json';
+import { ZapierClientCredentialsApi } from '../credentials/ZapierClientCredentialsApi.credentials';
 import { ZapierOAuth2Api } from '../credentials/ZapierOAuth2Api.credentials';
 import { ZapierActionRunTrigger } from '../nodes/ZapierActionRunTrigger/ZapierActionRunTrigger.node';
 import { ZapierActions } from '../nodes/ZapierActions/ZapierActions.node';
 import { connectToSandbox } from '../sandbox/connect';
 import { ZapierSandbox } from '../sandbox/server';
+import type { ConnectBy } from './connectBy';
+import { clientCredentialsFor, CONNECT_BY, connectedWith } from './connectBy';
 import type { CredentialStore, WorkflowJson } from './engine';
 import { NodeTypes, oauth2CredentialStore } from './engine';
 
@@ -18,10 +21,13 @@ export const TRIGGER_TYPE = 'n8n-nodes-zapier-actions.zapierActionRunTrigger';
 export const CREDENTIAL_ID = 'zapier-sandbox';
 export const ZAPIER_NODE = 'Zapier Actions';
 
-export async function connectCredential(sandbox: ZapierSandbox, store: CredentialStore): Promise<void> {
+export async function connectCredential(sandbox: ZapierSandbox, store: CredentialStore, connectBy = CONNECT_BY): Promise<void> {
+	const connected =
+		connectBy === 'clientCredentials'
+			? clientCredentialsFor(sandbox.url, sandbox.config.clientCredentials)
+			: await connectToSandbox(sandbox.url, sandbox.config);
 	// A high client-side limit: only the rate-limit tests want it to bite, and they set their own.
-	const data = { ...(await connectToSandbox(sandbox.url, sandbox.config)), rateLimit: 10_000, rateLimitWindowSeconds: 1 };
-	store.set(CREDENTIAL_ID, data as ICredentialDataDecryptedObject);
+	store.set(CREDENTIAL_ID, { ...connected, rateLimit: 10_000, rateLimitWindowSeconds: 1 } as ICredentialDataDecryptedObject);
 }
 
 export interface Engine {
@@ -31,11 +37,14 @@ export interface Engine {
 }
 
 /** A sandbox on loopback and a connected credential: one per test file, or per benchmark. */
-export async function startEngine(): Promise<Engine> {
+export async function startEngine(connectBy = CONNECT_BY): Promise<Engine> {
 	const sandbox = new ZapierSandbox();
 	await sandbox.start();
-	const credentials = oauth2CredentialStore({ zapierOAuth2Api: new ZapierOAuth2Api() });
-	await connectCredential(sandbox, credentials);
+	const credentials = oauth2CredentialStore({
+		zapierOAuth2Api: new ZapierOAuth2Api(),
+		zapierClientCredentialsApi: new ZapierClientCredentialsApi(),
+	});
+	await connectCredential(sandbox, credentials, connectBy);
 	const nodeTypes = new NodeTypes({ [NODE_TYPE]: new ZapierActions(), [TRIGGER_TYPE]: new ZapierActionRunTrigger() });
 	return { sandbox, credentials, nodeTypes };
 }
@@ -46,12 +55,14 @@ export interface WorkflowOptions {
 	continueOnFail?: boolean;
 }
 
-/** The example workflow with the Zapier node's parameters replaced. */
-export function workflow(parameters: IDataObject, options: WorkflowOptions = {}): WorkflowJson {
+/** The example workflow with the Zapier node's parameters replaced, connected with the engine's credential. */
+export function workflow(parameters: IDataObject, options: WorkflowOptions = {}, connectBy: ConnectBy = CONNECT_BY): WorkflowJson {
 	const json = structuredClone(example) as unknown as WorkflowJson;
 	const trigger = json.nodes[0];
 	const zapier = json.nodes.find((node) => node.name === ZAPIER_NODE) as INode;
-	zapier.parameters = { resource: 'actionRun', operation: 'run', inputsMode: 'json', ...parameters } as INodeParameters;
+	const connected = connectedWith(connectBy, { id: CREDENTIAL_ID, name: 'Zapier sandbox' });
+	zapier.credentials = connected.credentials;
+	zapier.parameters = { resource: 'actionRun', operation: 'run', inputsMode: 'json', ...connected.parameters, ...parameters } as INodeParameters;
 	if (options.continueOnFail) zapier.onError = 'continueRegularOutput';
 	if (options.items) json.pinData = { [trigger.name]: options.items.map((json) => ({ json })) };
 	return json;
