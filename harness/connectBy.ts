@@ -12,7 +12,10 @@ export type { ConnectBy };
 export const CONNECT_BY: ConnectBy = process.env.ZAPIER_CONNECT_BY === 'clientCredentials' ? 'clientCredentials' : 'oAuth2';
 
 /** The node's Authentication parameter and credential for a way to connect. */
-export function connectedWith(connectBy: ConnectBy, credential: { id: string; name: string }): { parameters: IDataObject; credentials: INodeCredentials } {
+export function connectedWith(
+	connectBy: ConnectBy,
+	credential: { id: string; name: string },
+): { parameters: IDataObject; credentials: INodeCredentials } {
 	return { parameters: { authentication: connectBy }, credentials: { [CREDENTIAL_KINDS[connectBy].type]: credential } };
 }
 

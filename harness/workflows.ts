@@ -62,7 +62,13 @@ export function workflow(parameters: IDataObject, options: WorkflowOptions = {},
 	const zapier = json.nodes.find((node) => node.name === ZAPIER_NODE) as INode;
 	const connected = connectedWith(connectBy, { id: CREDENTIAL_ID, name: 'Zapier sandbox' });
 	zapier.credentials = connected.credentials;
-	zapier.parameters = { resource: 'actionRun', operation: 'run', inputsMode: 'json', ...connected.parameters, ...parameters } as INodeParameters;
+	zapier.parameters = {
+		resource: 'actionRun',
+		operation: 'run',
+		inputsMode: 'json',
+		...connected.parameters,
+		...parameters,
+	} as INodeParameters;
 	if (options.continueOnFail) zapier.onError = 'continueRegularOutput';
 	if (options.items) json.pinData = { [trigger.name]: options.items.map((json) => ({ json })) };
 	return json;

@@ -17,12 +17,7 @@ export interface Picks {
  */
 export async function readPicks(ctx: IExecuteFunctions, itemIndex: number, resolver: ActionResolver, stale?: string): Promise<Picks> {
 	const node = ctx.getNode();
-	const authentication = need(
-		node,
-		'Connection',
-		checkAuthentication(ctx.getNodeParameter('authenticationId', itemIndex, '')),
-		itemIndex,
-	);
+	const authentication = need(node, 'Connection', checkAuthentication(ctx.getNodeParameter('authenticationId', itemIndex, '')), itemIndex);
 	const app = ctx.getNodeParameter('app', itemIndex, '', { extractValue: true }) as string;
 	const raw = ctx.getNodeParameter('action', itemIndex);
 	const action = need(node, 'Action', await resolveActionId(raw, app, resolver.idFor, stale), itemIndex);

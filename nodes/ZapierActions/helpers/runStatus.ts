@@ -84,7 +84,10 @@ export function normaliseRun(id: string, httpStatus: number, body: unknown): Act
 	const errors = asList(data.errors)
 		.filter((error) => error !== '')
 		.map(normaliseError);
-	const nextPage = typeof data.next_page === 'number' || (typeof data.next_page === 'string' && data.next_page !== '') ? String(data.next_page) : undefined;
+	const nextPage =
+		typeof data.next_page === 'number' || (typeof data.next_page === 'string' && data.next_page !== '')
+			? String(data.next_page)
+			: undefined;
 	return { id, status, results: normaliseResults(data.results), errors, ...(nextPage !== undefined && { nextPage }) };
 }
 

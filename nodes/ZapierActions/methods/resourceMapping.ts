@@ -28,7 +28,9 @@ export async function getInputFields(this: ILoadOptionsFunctions): Promise<Resou
 			field.format === 'SELECT'
 				? toMapperField(
 						field,
-						toOptions(Array.isArray(field.choices) ? (field.choices as IDataObject[]) : await zapier.choices(this, request, String(field.id))),
+						toOptions(
+							Array.isArray(field.choices) ? (field.choices as IDataObject[]) : await zapier.choices(this, request, String(field.id)),
+						),
 					)
 				: toMapperField(field),
 		),

@@ -64,7 +64,10 @@ const exchanges = new Map<string, Exchange>();
  * A token for the credential: the one this process holds when it is fresh and is not the token the
  * credential just failed with, the exchange under way when there is one, else a new exchange.
  */
-export async function issuedToken(helpers: IHttpRequestHelper['helpers'], credentials: ICredentialDataDecryptedObject): Promise<IssuedToken> {
+export async function issuedToken(
+	helpers: IHttpRequestHelper['helpers'],
+	credentials: ICredentialDataDecryptedObject,
+): Promise<IssuedToken> {
 	const url = tokenUrlOf(credentials.tokenUrl);
 	const clientId = String(credentials.clientId ?? '').trim();
 	const clientSecret = String(credentials.clientSecret ?? '');

@@ -78,9 +78,11 @@ export function requestError(
 			? `${detail.replace(/\.$/, '')}. ${atMostOnce}`
 			: pointers.includes('/data/action')
 				? "Zapier's action IDs change and expire. Pick the action from the list (it is stored by key and its current ID is looked up on every run), or look up its current ID."
-				: failure.status === 429 && quotaText(failure.body)
-					? `Zapier's quota: ${quotaText(failure.body)}. Zapier kept rate limiting the request: lower the credential's rate limit, or try again later.`
-					: hintForStatus(failure.status);
+				: failure.status === 401 && credential.connectBy === 'clientCredentials'
+					? `Zapier refused a token just exchanged for the client credentials: check in Zapier that they still exist, or open the ${credential.displayName} credential and enter new ones.`
+					: failure.status === 429 && quotaText(failure.body)
+						? `Zapier's quota: ${quotaText(failure.body)}. Zapier kept rate limiting the request: lower the credential's rate limit, or try again later.`
+						: hintForStatus(failure.status);
 		const response: JsonObject = { message, description, httpCode: String(failure.status) };
 		const error = mark(new NodeApiError(node, response, { message, description, httpCode: String(failure.status), itemIndex }));
 		if (!mayExist) error.context.refusedPointers = pointers;

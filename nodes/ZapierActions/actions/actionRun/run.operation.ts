@@ -210,7 +210,10 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, shared
 	for (let page = 2; page <= pagesToRead(this, options, itemIndex) && waited.run.nextPage !== undefined; page++) {
 		if (waited.timedOut || hasFailed(waited.run)) break;
 		const next = await runOnce(this, itemIndex, { ...shared, runs: itemRunsOf(this, page) }, { inputs, page: waited.run.nextPage });
-		waited = joinPages(waited, await waitForRun(this, next.id, timeout, itemIndex, { at: Date.now(), pressure: next.pressure }, shared.durations));
+		waited = joinPages(
+			waited,
+			await waitForRun(this, next.id, timeout, itemIndex, { at: Date.now(), pressure: next.pressure }, shared.durations),
+		);
 	}
 	return finishedRunOutput(this, waited, itemIndex, {
 		onTimeout: options.onTimeout as string | undefined,
@@ -222,7 +225,12 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, shared
 
 function pagesToRead(ctx: IExecuteFunctions, options: IDataObject, itemIndex: number): number {
 	if (options.pages === undefined) return 1;
-	return need(ctx.getNode(), 'Pages to Read', checkBoundedNumber(options.pages, { min: 1, max: MAX_PAGES, fallback: 1, whole: true }), itemIndex);
+	return need(
+		ctx.getNode(),
+		'Pages to Read',
+		checkBoundedNumber(options.pages, { min: 1, max: MAX_PAGES, fallback: 1, whole: true }),
+		itemIndex,
+	);
 }
 
 /** The item's run with the next page's results after its own: the first run's ID, the last one's status and next page. */

@@ -13,7 +13,12 @@ export const description: INodeProperties[] = [
 		noDataExpression: true,
 		displayOptions: { show: { resource: ['authentication'] } },
 		options: [
-			{ name: 'Get Many', value: 'list', description: 'Get many connections (connected accounts) for an app', action: 'Get many connections' },
+			{
+				name: 'Get Many',
+				value: 'list',
+				description: 'Get many connections (connected accounts) for an app',
+				action: 'Get many connections',
+			},
 		],
 		default: 'list',
 	},

@@ -57,7 +57,13 @@ function checkSuccess(ctx: ZapierContext, what: string, body: IDataObject): IDat
 }
 
 function fieldsBody(request: FieldsRequest, ref: ActionRef): IDataObject {
-	return { selected_api: ref.selectedApi, action: ref.key, type_of: ref.type, params: request.inputs, authentication_id: connectionId(request.authentication) };
+	return {
+		selected_api: ref.selectedApi,
+		action: ref.key,
+		type_of: ref.type,
+		params: request.inputs,
+		authentication_id: connectionId(request.authentication),
+	};
 }
 
 export const sdkApi: ZapierDialect = {
@@ -128,7 +134,7 @@ export const sdkApi: ZapierDialect = {
 		const ref = actionRef(ctx, request.actionId);
 		const { selected_api: _api, action: _key, type_of: _type, ...common } = fieldsBody(request, ref);
 		const choices: IDataObject[] = [];
-		for (let page = 0; page < MAX_PAGES; ) {
+		for (let page = 0; page < MAX_PAGES;) {
 			const response = await zapierRequest(ctx, {
 				method: 'POST',
 				path: [...API, 'v4', 'implementations', 'choices', TRAILING_SLASH],

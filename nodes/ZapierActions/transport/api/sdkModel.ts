@@ -62,7 +62,12 @@ export function actionsOf(body: IDataObject, selectedApi: string): IDataObject[]
 		.flatMap((implementation) => (Array.isArray(implementation?.actions) ? (implementation.actions as IDataObject[]) : []))
 		.filter((action) => action && typeof action === 'object' && action.is_hidden !== true && text(action.key) && text(action.type))
 		.map((action) => {
-			const ref = { selectedApi: text(action.selected_api) ?? selectedApi, type: String(action.type), key: String(action.key), id: text(action.id) ?? '' };
+			const ref = {
+				selectedApi: text(action.selected_api) ?? selectedApi,
+				type: String(action.type),
+				key: String(action.key),
+				id: text(action.id) ?? '',
+			};
 			return {
 				id: encodeActionRef(ref),
 				key: ref.key,
@@ -84,8 +89,20 @@ export function connectionOf(raw: IDataObject): IDataObject {
 	};
 }
 
-const FORMAT_OF_TYPE: Record<string, string> = { text: 'MULTILINE', datetime: 'DATETIME', password: 'PASSWORD', file: 'FILE', code: 'MULTILINE' };
-const VALUE_TYPE_OF_TYPE: Record<string, string> = { integer: 'INTEGER', decimal: 'NUMBER', boolean: 'BOOLEAN', dict: 'OBJECT', json: 'OBJECT' };
+const FORMAT_OF_TYPE: Record<string, string> = {
+	text: 'MULTILINE',
+	datetime: 'DATETIME',
+	password: 'PASSWORD',
+	file: 'FILE',
+	code: 'MULTILINE',
+};
+const VALUE_TYPE_OF_TYPE: Record<string, string> = {
+	integer: 'INTEGER',
+	decimal: 'NUMBER',
+	boolean: 'BOOLEAN',
+	dict: 'OBJECT',
+	json: 'OBJECT',
+};
 
 /** A choice of a need or of `choices`, as `{label, value}`. */
 export function choiceOf(raw: IDataObject): IDataObject {
