@@ -83,11 +83,11 @@ export class Callbacks {
 		this.replies.json(res, 200, this.jwks(), headers);
 	}
 
-	/** Reports the run at `url` once it has ended, as the switches say. */
-	schedule(url: string, runId: string, endsInMs: number, outcome: () => object): void {
+	/** Reports the run at `url` once it has ended, as the switches say, with the body its dialect reads a finished run with. */
+	schedule(url: string, runId: string, endsInMs: number, body: () => object): void {
 		const { callbackDelivery, callbackDelayMs } = this.host.config;
 		if (callbackDelivery === 'never') return;
-		const deliver = () => void this.deliver(url, { data: { type: 'run', id: runId, ...outcome() } }, runId);
+		const deliver = () => void this.deliver(url, body(), runId);
 		this.later(endsInMs + callbackDelayMs, () => {
 			deliver();
 			if (callbackDelivery === 'twice') this.later(50, deliver);

@@ -18,6 +18,10 @@ export interface CatalogAction {
 	description: string;
 	action_type: 'READ' | 'READ_BULK' | 'SEARCH' | 'SEARCH_AND_WRITE' | 'SEARCH_OR_WRITE' | 'WRITE';
 	fields: string;
+	/** Listed by the SDK API only, so that the Partner API's lists stay as they were. */
+	sdkOnly?: boolean;
+	/** Listed with `is_hidden: true` (the SDK API's lists hold hidden actions, which clients leave out). */
+	hidden?: boolean;
 }
 
 export type Field = Record<string, unknown>;
@@ -98,6 +102,23 @@ export const APPS: CatalogApp[] = [
 			{ key: 'send_email', title: 'Send Email', description: 'Sends an email.', action_type: 'WRITE', fields: 'email' },
 			{ key: 'find_email', title: 'Find Email', description: 'Finds an email by search.', action_type: 'SEARCH', fields: 'search' },
 			{ key: 'new_email', title: 'New Email', description: 'Reads new emails.', action_type: 'READ', fields: 'search' },
+			{
+				key: 'list_emails',
+				title: 'List Emails',
+				description: 'Lists the mailbox, a page at a time.',
+				action_type: 'READ_BULK',
+				fields: 'search',
+				sdkOnly: true,
+			},
+			{
+				key: 'send_email_legacy',
+				title: 'Send Email (Legacy)',
+				description: 'The old way to send an email.',
+				action_type: 'WRITE',
+				fields: 'email',
+				sdkOnly: true,
+				hidden: true,
+			},
 		],
 		authentications: [
 			{ id: 'auth_mailer_work', title: 'work@example.com', is_expired: false },

@@ -36,7 +36,7 @@ export interface SandboxConfig {
 	choicesPageSize: number;
 	/** Whether every page of a discovery list links to itself as the next page, forever. */
 	loopNextLinks: boolean;
-	/** When set, a refresh at the token endpoint answers this status and rotates nothing. */
+	/** When set, a refresh or a client-credentials exchange at the token endpoint answers this status and issues nothing. */
 	tokenEndpointStatus: number | null;
 	/** How often a run with a callback URL is reported there when it ends. */
 	callbackDelivery: 'once' | 'twice' | 'never';
@@ -53,6 +53,14 @@ export interface SandboxConfig {
 	jwksMaxAgeSeconds: number | null;
 	/** How long after a run ends its reads still say it is going (Zapier's reads can lag its callbacks). */
 	readLagMs: number;
+	/** The client credentials of the API behind Zapier's SDK (a Zapier user's, from `zapier-sdk create-client-credentials`). */
+	clientCredentials: { clientId: string; clientSecret: string };
+	/** Lifetime of the tokens those credentials are exchanged for (Zapier: an hour). */
+	clientTokenTtlSeconds: number;
+	/** Whether the SDK API refuses to create runs until a person approves them in Zapier (a 403 `approval_required`). */
+	approvalRequired: boolean;
+	/** What the SDK API answers for an unfinished run: HTTP 202, or 200 with `status: waiting` (the SDK reads both). */
+	sdkPendingStatus: 'http202' | 'waiting';
 }
 
 export const DEFAULT_CONFIG: SandboxConfig = {
@@ -78,6 +86,11 @@ export const DEFAULT_CONFIG: SandboxConfig = {
 	jwksServing: 'normal',
 	jwksMaxAgeSeconds: null,
 	readLagMs: 0,
+	// Frozen: reset() copies the config shallowly, so a change to this object would change the defaults.
+	clientCredentials: Object.freeze({ clientId: 'sandbox-client-id', clientSecret: 'sandbox-client-secret' }),
+	clientTokenTtlSeconds: 3_600,
+	approvalRequired: false,
+	sdkPendingStatus: 'http202',
 };
 
 export interface Counters {
@@ -87,6 +100,8 @@ export interface Counters {
 	runsCreated: number;
 	rateLimited: number;
 	tokensIssued: number;
+	/** Client-credentials grants answered with a token (each also counts in tokensIssued). */
+	clientCredentialsExchanges: number;
 	refreshes: number;
 	callbacksSent: number;
 	/** Each callback delivery attempt: the run, when it ended, and the status answered (0: no answer). */

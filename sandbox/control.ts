@@ -5,7 +5,7 @@ import type { SandboxConfig } from './config';
 import type { Fault, FaultRoute } from './limits';
 import { FAULT_ROUTES, isFaultRoute } from './limits';
 import type { KeyRotation } from './callbacks';
-import type { RunScript } from './runs';
+import type { Dialect, RunScript } from './runs';
 
 type ControlRequest = Request & { body: any };
 
@@ -18,10 +18,11 @@ export interface Controlled {
 	injectFaults(method: 'POST' | 'GET', ...faults: Fault[]): void;
 	injectRouteFaults(route: FaultRoute, ...faults: Fault[]): void;
 	issueTokens(): unknown;
+	issueClientToken(): unknown;
 	expireAccessTokens(): void;
 	revokeRefreshTokens(): void;
 	rotateKey(rotation: KeyRotation): void;
-	foreignRun(callbackUrl: string): string;
+	foreignRun(callbackUrl: string, dialect?: Dialect): string;
 }
 
 export class Control {
@@ -44,6 +45,12 @@ export class Control {
 		},
 		{
 			method: 'POST',
+			pattern: '/__sandbox/client-token',
+			name: 'POST /client-token',
+			handler: ({ res }) => this.replies.json(res, 200, this.sandbox.issueClientToken()),
+		},
+		{
+			method: 'POST',
 			pattern: '/__sandbox/expire-tokens',
 			name: 'POST /expire-tokens',
 			handler: this.thenState(() => this.sandbox.expireAccessTokens()),
@@ -58,7 +65,8 @@ export class Control {
 			method: 'POST',
 			pattern: '/__sandbox/foreign-run',
 			name: 'POST /foreign-run',
-			handler: ({ res, body }) => this.replies.json(res, 200, { id: this.sandbox.foreignRun(String(body.callbackUrl)) }),
+			handler: ({ res, body }) =>
+				this.replies.json(res, 200, { id: this.sandbox.foreignRun(String(body.callbackUrl), body.dialect === 'sdk' ? 'sdk' : 'partner') }),
 		},
 		{
 			method: 'POST',

@@ -9,6 +9,9 @@ import type { Problem, Replies } from './http';
 import { apiError } from './http';
 import type { ApiRoute } from './limits';
 
+/** The app's actions the Partner API lists. */
+const partnerActions = (app: CatalogApp) => app.actions.filter((action) => !action.sdkOnly);
+
 export class Discovery {
 	readonly routes: ApiRoute[] = [
 		{ method: 'GET', pattern: '/v2/apps', name: 'GET /v2/apps', handler: ({ url, res }) => this.listApps(url, res) },
@@ -112,7 +115,7 @@ export class Discovery {
 				url_64x64: `${base}/static/${app.slug}-64.png`,
 				url_128x128: `${base}/static/${app.slug}-128.png`,
 			},
-			action_types: [...new Set(app.actions.map((a) => a.action_type))],
+			action_types: [...new Set(partnerActions(app).map((a) => a.action_type))],
 			links: { connect_new_authentication: app.needsAccount ? `${base}/connect/${app.slug}` : null },
 		}));
 		this.page(url, apps, res);
@@ -122,7 +125,7 @@ export class Discovery {
 		const app = this.appById(url.searchParams.get('app'));
 		if (!app) return this.replies.json(res, 400, apiError(400, 'invalid', 'ValidationError', 'Unknown app.', undefined, 'app'));
 		const type = url.searchParams.get('action_type');
-		const actions = app.actions
+		const actions = partnerActions(app)
 			.filter((action) => !type || action.action_type === type)
 			.map((action) => ({
 				id: this.issueActionId(app, action),

@@ -17,16 +17,24 @@ export interface Route<R extends Request = Request> {
 	method?: string;
 	/** The exact path, or a RegExp whose groups are the handler's params. */
 	pattern: string | RegExp;
+	/** Matched against the path as sent, trailing slash and all (a strict server's routes), not the trimmed one. */
+	exact?: boolean;
 	/** What the request counters call the route. */
 	name: string;
 	handler: (request: R, params: string[]) => void | Promise<void>;
 }
 
 /** The first route of the table for this method and path, with the groups its pattern caught. */
-export function match<T extends Pick<Route, 'method' | 'pattern'>>(routes: readonly T[], method: string, path: string) {
+export function match<T extends Pick<Route, 'method' | 'pattern' | 'exact'>>(
+	routes: readonly T[],
+	method: string,
+	path: string,
+	sentPath = path,
+) {
 	for (const route of routes) {
 		if (route.method !== undefined && route.method !== method) continue;
-		const found = typeof route.pattern === 'string' ? (route.pattern === path ? [path] : null) : route.pattern.exec(path);
+		const target = route.exact ? sentPath : path;
+		const found = typeof route.pattern === 'string' ? (route.pattern === target ? [target] : null) : route.pattern.exec(target);
 		if (found) return { route, params: found.slice(1) };
 	}
 	return undefined;

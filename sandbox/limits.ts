@@ -1,7 +1,10 @@
-/** What stands before every /v2 answer: the rate limit window, authentication, then the faults injected per route. */
+/**
+ * What stands before every API answer, of either dialect (the Partner API's /v2, the SDK's): the rate
+ * limit window, authentication, then the faults injected per route.
+ */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
-import type { Host } from './config';
+import type { Host, RateLimitConfig } from './config';
 import type { Problem, Replies, Request, Route } from './http';
 import { apiError, sleep } from './http';
 
@@ -34,21 +37,50 @@ export const FAULT_ROUTES = [
 	'GET /v2/authentications',
 	'POST /v2/actions/:id/inputs',
 	'POST /v2/actions/:id/inputs/:input/choices',
+	// The SDK's, named by their path after SDK_PREFIX.
+	'POST /actions/v1/runs',
+	'GET /actions/v1/runs/:id',
+	'GET /v4/implementations-meta/search/',
+	'GET /v4/implementations-meta/lookup/',
+	'GET /v4/implementations/',
+	'POST /v4/implementations/needs/',
+	'POST /v4/implementations/choices/',
+	'GET /v4/authentications',
+	'GET /v4/authentications/:id/',
 ] as const;
 export type FaultRoute = (typeof FAULT_ROUTES)[number];
 
 /** The action-run routes, by the method `injectFaults` has always taken. */
 export const RUN_ROUTES = { POST: 'POST /v2/action-runs', GET: 'GET /v2/action-runs/:id' } as const;
+export const SDK_RUN_ROUTES = { POST: 'POST /actions/v1/runs', GET: 'GET /actions/v1/runs/:id' } as const;
+
+/**
+ * Both dialects' run routes draw on one queue per method, so that a fault test meets its faults
+ * whichever credential it runs with.
+ */
+const QUEUE_OF: Partial<Record<FaultRoute, FaultRoute>> = {
+	[SDK_RUN_ROUTES.POST]: RUN_ROUTES.POST,
+	[SDK_RUN_ROUTES.GET]: RUN_ROUTES.GET,
+};
+const queueOf = (route: FaultRoute): FaultRoute => QUEUE_OF[route] ?? route;
 
 export const isFaultRoute = (route: string): route is FaultRoute => (FAULT_ROUTES as readonly string[]).includes(route);
 
-/** A /v2 route: its params come URI-decoded, and it may check the request before its fault is applied. */
+/** An API route: its params come URI-decoded, and it may check the request before its fault is applied. */
 export interface ApiRoute extends Route {
 	name: FaultRoute;
 	/** Checked before the fault, answered (as a 400) after it. */
 	validate?: (request: Request) => Problem | undefined;
 	/** What a committing fault does first, when the request is valid. */
 	commit?: (request: Request) => void;
+}
+
+/** What a dialect puts before its routes: who may call them, and what a request over the rate limit is told. */
+export interface Gate {
+	/** Whether the request may go on; answers it (401) when not. */
+	authenticate(req: IncomingMessage, res: ServerResponse): boolean;
+	/** The body of a 429 from the rate limit; the Partner API's when absent. */
+	throttled?(limit: RateLimitConfig): unknown;
 }
 
 function noFaults(): Record<FaultRoute, Fault[]> {
@@ -62,7 +94,6 @@ export class Limits {
 	constructor(
 		private readonly host: Host,
 		private readonly replies: Replies,
-		private readonly authenticate: (req: IncomingMessage, res: ServerResponse) => boolean,
 	) {}
 
 	reset(): void {
@@ -72,27 +103,27 @@ export class Limits {
 
 	inject(route: string, faults: Fault[]): void {
 		if (!isFaultRoute(route)) throw new Error(`No route "${route}" to inject faults on; one of: ${FAULT_ROUTES.join(', ')}.`);
-		this.faults[route].push(...faults);
+		this.faults[queueOf(route)].push(...faults);
 	}
 
-	/** Per route; the action-run routes keep the keys POST and GET. */
+	/** Per route; the action-run routes (both dialects' one queue) keep the keys POST and GET. */
 	pending(): { POST: number; GET: number } & Partial<Record<FaultRoute, number>> {
 		const pending: { POST: number; GET: number } & Partial<Record<FaultRoute, number>> = {
 			POST: this.faults[RUN_ROUTES.POST].length,
 			GET: this.faults[RUN_ROUTES.GET].length,
 		};
 		for (const route of FAULT_ROUTES) {
-			if (route !== RUN_ROUTES.POST && route !== RUN_ROUTES.GET) pending[route] = this.faults[route].length;
+			if (queueOf(route) === route && route !== RUN_ROUTES.POST && route !== RUN_ROUTES.GET) pending[route] = this.faults[route].length;
 		}
 		return pending;
 	}
 
-	/** The route behind the rate limit, then authentication, then its next fault, then its own checks. */
-	guard(route: ApiRoute): Route {
-		const { method, pattern, name } = route;
+	/** The route behind the rate limit, then the gate's authentication, then its next fault, then its own checks. */
+	guard(route: ApiRoute, gate: Gate): Route {
+		const { method, pattern, name, exact } = route;
 		const handler = async (request: Request, params: string[]) => {
 			const { req, res } = request;
-			if (!this.admit(res) || !this.authenticate(req, res)) return;
+			if (!this.admit(res, gate) || !gate.authenticate(req, res)) return;
 			const problem = route.validate?.(request);
 			const commit = () => {
 				if (!problem) route.commit?.(request);
@@ -101,10 +132,10 @@ export class Limits {
 			if (problem) return this.replies.json(res, 400, apiError(400, problem.code, problem.title, problem.detail, problem.pointer));
 			await route.handler(request, params.map(decodeURIComponent));
 		};
-		return { method, pattern, name, handler };
+		return { method, pattern, name, exact, handler };
 	}
 
-	private admit(res: ServerResponse): boolean {
+	private admit(res: ServerResponse, gate: Gate): boolean {
 		const limit = this.host.config.rateLimit;
 		if (!limit) return true;
 		const now = Date.now();
@@ -122,13 +153,14 @@ export class Limits {
 		if (limit.retryAfter === 'date') headers['Retry-After'] = new Date(now + waitMs).toUTCString();
 		if (limit.reset === 'epoch') headers['X-RateLimit-Reset'] = String(Math.ceil((now + waitMs) / 1000));
 		if (limit.reset === 'seconds') headers['X-RateLimit-Reset'] = String(Math.ceil(waitMs / 1000));
-		this.replies.json(res, 429, apiError(429, 'throttled', 'Throttled', 'Request was throttled.'), headers);
+		const body = gate.throttled ? gate.throttled(limit) : apiError(429, 'throttled', 'Throttled', 'Request was throttled.');
+		this.replies.json(res, 429, body, headers);
 		return false;
 	}
 
 	/** Applies the next fault for this route; true when the request has been answered by it. */
 	private async applyFault(route: FaultRoute, res: ServerResponse, commit: () => void): Promise<boolean> {
-		const fault = this.faults[route].shift();
+		const fault = this.faults[queueOf(route)].shift();
 		if (!fault) return false;
 		if (fault.delayMs) await sleep(fault.delayMs);
 		const commits = fault.commit ?? Boolean(fault.drop || fault.malformed || fault.slowBodyMs);

@@ -1,7 +1,11 @@
-/** Zapier's OAuth2 endpoints (authorize, token) and the tokens they hand out, with rotation of refresh tokens. */
+/**
+ * Zapier's OAuth2 endpoints (authorize, token) and the tokens they hand out, with rotation of refresh
+ * tokens; the token endpoint passes the client-credentials grant (the SDK's) on to ClientTokens.
+ */
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
+import type { ClientTokens } from './clientTokens';
 import type { Host } from './config';
 import type { Replies, Request, Route } from './http';
 import { apiError } from './http';
@@ -27,6 +31,7 @@ export class OAuth {
 	constructor(
 		private readonly host: Host,
 		private readonly replies: Replies,
+		private readonly clientTokens: ClientTokens,
 	) {}
 
 	/** A connected token pair, as if a user had just authorised. */
@@ -95,10 +100,11 @@ export class OAuth {
 		const { config, counters } = this.host;
 		const form = req.headers['content-type']?.includes('json') ? new URLSearchParams(JSON.parse(raw || '{}')) : new URLSearchParams(raw);
 		const down = config.tokenEndpointStatus;
-		if (down !== null && form.get('grant_type') === 'refresh_token') {
+		if (down !== null && ['refresh_token', 'client_credentials'].includes(form.get('grant_type') ?? '')) {
 			const error = down >= 500 ? 'server_error' : down === 429 ? 'temporarily_unavailable' : 'invalid_request';
 			return this.replies.json(res, down, { error });
 		}
+		if (form.get('grant_type') === 'client_credentials') return this.clientTokens.exchange(req, form, res);
 		const basic = /^Basic\s+(.+)$/i.exec(req.headers.authorization ?? '');
 		const [clientId, clientSecret] = basic
 			? Buffer.from(basic[1], 'base64').toString().split(':').map(decodeURIComponent)

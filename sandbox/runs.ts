@@ -1,4 +1,7 @@
-/** Zapier's action runs: created by `POST /v2/action-runs`, read until they finish, with scripted outcomes. */
+/**
+ * Zapier's action runs: created by `POST /v2/action-runs` (or the SDK API's route, sdkRuns.ts), read
+ * until they finish, with scripted outcomes. One model for both dialects: each reads only its own runs.
+ */
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
@@ -23,8 +26,12 @@ export interface RunScript {
 	errors?: unknown;
 }
 
+/** Which of Zapier's APIs a run was created through: the Partner API's or the one behind the SDK. */
+export type Dialect = 'partner' | 'sdk';
+
 export interface Run {
 	id: string;
+	dialect: Dialect;
 	createdAt: number;
 	/** When a read first answered that the run had finished. */
 	seenFinishedAt?: number;
@@ -42,7 +49,18 @@ export interface Run {
 	outcome?: { status: string; results: unknown; errors: unknown };
 	/** Another Zapier account's run: this sandbox's tokens cannot read it. */
 	foreign?: boolean;
+	/** The SDK's app ID the run was created for. */
+	selectedApi?: string;
+	/** For a read_bulk action (SDK): the page of results it runs for, from 1. */
+	page?: number;
 }
+
+/** What a creation says of the run to make; the rest comes from the script and the config. */
+export type RunSpec = Pick<Run, 'dialect' | 'action' | 'actionKey' | 'authentication' | 'inputs' | 'callbackUrl' | 'selectedApi' | 'page'>;
+
+/** A read_bulk action's results come in this many pages of this many records. */
+export const BULK_PAGES = 2;
+const BULK_PAGE_SIZE = 3;
 
 const ERROR_TITLES: Record<string, string> = {
 	user: 'Invalid input',
@@ -96,10 +114,11 @@ export class Runs {
 		this.script = [];
 	}
 
-	/** A run of another Zapier account, calling back to `callbackUrl`: Zapier signs it as it signs any. */
-	foreignRun(callbackUrl: string): Run {
+	/** A run of another Zapier account, calling back to `callbackUrl` in that dialect's shape: Zapier signs it as it signs any. */
+	foreignRun(callbackUrl: string, dialect: Dialect = 'partner'): Run {
 		const run: Run = {
 			id: randomUUID(),
+			dialect,
 			createdAt: Date.now(),
 			action: 'other_account:send',
 			authentication: null,
@@ -112,29 +131,37 @@ export class Runs {
 			foreign: true,
 		};
 		this.runs.set(run.id, run);
-		this.callbacks.schedule(callbackUrl, run.id, run.durationMs, () => this.outcome(run));
+		this.callbacks.schedule(callbackUrl, run.id, run.durationMs, () => this.finished(run));
 		return run;
 	}
 
-	/** The request's run, created on first call. */
+	/** The Partner request's run, created on first call. */
 	private create(request: Request): Run {
-		const existing = this.created.get(request);
-		if (existing) return existing;
 		const data = JSON.parse(request.raw).data as {
 			action: string;
 			authentication?: string | null;
 			inputs: Record<string, unknown>;
 			callback_url?: string;
 		};
-		const script = this.script.shift() ?? {};
-		const run: Run = {
-			id: randomUUID(),
-			createdAt: Date.now(),
+		return this.start(request, {
+			dialect: 'partner',
 			action: data.action,
 			actionKey: this.discovery.actionKey(data.action),
 			authentication: data.authentication ?? null,
 			inputs: data.inputs,
 			callbackUrl: data.callback_url,
+		});
+	}
+
+	/** The request's run, created on first call (a committing fault may have made it before the answer), as the next script says. */
+	start(request: Request, spec: RunSpec): Run {
+		const existing = this.created.get(request);
+		if (existing) return existing;
+		const script = this.script.shift() ?? {};
+		const run: Run = {
+			id: randomUUID(),
+			createdAt: Date.now(),
+			...spec,
 			durationMs: script.durationMs ?? this.host.config.runDurationMs,
 			errorCode: script.errorCode ?? (script.errorsWithSuccess ? 'partner' : this.host.config.runErrorCode),
 			delay: script.delay,
@@ -152,26 +179,44 @@ export class Runs {
 		this.created.set(request, run);
 		this.runs.set(run.id, run);
 		this.host.counters.runsCreated++;
-		if (run.callbackUrl) this.callbacks.schedule(run.callbackUrl, run.id, run.durationMs, () => this.outcome(run));
+		if (run.callbackUrl) this.callbacks.schedule(run.callbackUrl, run.id, run.durationMs, () => this.finished(run));
 		return run;
 	}
 
-	private read(id: string, res: ServerResponse): void {
+	/** The run of this ID that this sandbox's account made through this dialect. */
+	find(id: string, dialect: Dialect): Run | undefined {
 		const run = this.runs.get(id);
-		if (!run || run.foreign) return this.replies.json(res, 404, apiError(404, 'not_found', 'NotFound', 'Not found.'));
-		if (Date.now() - run.createdAt < run.durationMs + this.host.config.readLagMs) {
+		return run && !run.foreign && run.dialect === dialect ? run : undefined;
+	}
+
+	/** Whether a read now sees the run ended (Zapier's reads may lag); notes when one first did. */
+	hasEnded(run: Run): boolean {
+		if (Date.now() - run.createdAt < run.durationMs + this.host.config.readLagMs) return false;
+		run.seenFinishedAt ??= Date.now();
+		return true;
+	}
+
+	/** The ended run as its dialect reads it, which is also what its callback reports. */
+	finished(run: Run): object {
+		if (run.dialect === 'sdk') return { data: { id: run.id, ...this.outcome(run) } };
+		return { data: { type: 'run', id: run.id, ...this.outcome(run) } };
+	}
+
+	private read(id: string, res: ServerResponse): void {
+		const run = this.find(id, 'partner');
+		if (!run) return this.replies.json(res, 404, apiError(404, 'not_found', 'NotFound', 'Not found.'));
+		if (!this.hasEnded(run)) {
 			const pending = this.host.config.pendingStatus;
 			if (pending === 'http202') return this.replies.json(res, 202, { data: { type: 'run' } });
 			const data: Record<string, unknown> = { type: 'run', results: [], errors: [] };
 			if (pending !== 'missing') data.status = pending;
 			return this.replies.json(res, 200, { data });
 		}
-		run.seenFinishedAt ??= Date.now();
 		this.replies.json(res, 200, { data: { type: 'run', ...this.outcome(run) } });
 	}
 
-	/** How a run ended: status, results and errors, as a read or a callback tells it. */
-	private outcome(run: Run): { status: string; results: unknown; errors: unknown } {
+	/** How a run ended: status, results and errors (and a paged run's next page), as a read or a callback tells it. */
+	private outcome(run: Run): { status: string; results: unknown; errors: unknown; next_page?: string | null } {
 		if (run.outcome) return run.outcome;
 		if (run.errorCode) {
 			const error: Record<string, unknown> = {
@@ -183,6 +228,7 @@ export class Runs {
 			if (run.delay !== undefined) error.delay = run.delay;
 			return { status: run.errorsWithSuccess ? 'success' : 'error', results: [], errors: [error] };
 		}
+		if (run.page !== undefined) return this.bulkPage(run, run.page);
 		const record = {
 			id: `record_${run.id.slice(0, 8)}`,
 			action: run.action,
@@ -197,30 +243,41 @@ export class Runs {
 					: [];
 		return { status: 'success', results, errors: [] };
 	}
+
+	/** One page of a read_bulk run's records, the same records for every run, and the page after it. */
+	private bulkPage(run: Run, page: number) {
+		if (run.resultShape === 'empty') return { status: 'success', results: [], errors: [], next_page: null };
+		const results = Array.from({ length: page < BULK_PAGES ? BULK_PAGE_SIZE : BULK_PAGE_SIZE - 1 }, (_, i) => ({
+			id: `${run.actionKey ?? 'record'}_${(page - 1) * BULK_PAGE_SIZE + i + 1}`,
+			action: run.action,
+			action_key: run.actionKey,
+			page,
+			...run.inputs,
+		}));
+		return { status: 'success', results, errors: [], next_page: page < BULK_PAGES ? String(page + 1) : null };
+	}
 }
 
-/** The schema's rules for `POST /v2/action-runs`. */
-export function validateRunRequest(req: IncomingMessage, raw: string): Problem | undefined {
+/** The rules both dialects' creations start with: a JSON body whose `data` is an object. */
+export function runData(req: IncomingMessage, raw: string): { data: Record<string, unknown> } | { problem: Problem } {
 	if (!req.headers['content-type']?.includes('application/json')) {
-		return { code: 'unsupported_media_type', title: 'UnsupportedMediaType', detail: 'Send JSON.' };
+		return { problem: { code: 'unsupported_media_type', title: 'UnsupportedMediaType', detail: 'Send JSON.' } };
 	}
 	let body: unknown;
 	try {
 		body = JSON.parse(raw);
 	} catch {
-		return { code: 'parse_error', title: 'ParseError', detail: 'Malformed request.' };
+		return { problem: { code: 'parse_error', title: 'ParseError', detail: 'Malformed request.' } };
 	}
 	const data = (body as { data?: unknown })?.data;
 	if (!data || typeof data !== 'object' || Array.isArray(data)) {
-		return { code: 'required', title: 'ValidationError', detail: 'This field is required.', pointer: '/data' };
+		return { problem: { code: 'required', title: 'ValidationError', detail: 'This field is required.', pointer: '/data' } };
 	}
-	const { action, authentication, inputs, callback_url: callbackUrl } = data as Record<string, unknown>;
-	if (typeof action !== 'string' || action === '') {
-		return { code: 'invalid', title: 'ValidationError', detail: 'A valid action ID is required.', pointer: '/data/action' };
-	}
-	if (authentication !== undefined && authentication !== null && typeof authentication !== 'string') {
-		return { code: 'invalid', title: 'ValidationError', detail: 'Must be a string or null.', pointer: '/data/authentication' };
-	}
+	return { data: data as Record<string, unknown> };
+}
+
+/** The rules both dialects' creations end with: `inputs` a dictionary, and a callback URL if any. */
+export function checkInputsAndCallback({ inputs, callback_url: callbackUrl }: Record<string, unknown>): Problem | undefined {
 	if (!inputs || typeof inputs !== 'object' || Array.isArray(inputs)) {
 		return { code: 'invalid', title: 'ValidationError', detail: 'Expected a dictionary of items.', pointer: '/data/inputs' };
 	}
@@ -229,4 +286,18 @@ export function validateRunRequest(req: IncomingMessage, raw: string): Problem |
 		return { code: 'invalid', title: 'ValidationError', detail: 'Enter a valid URL.', pointer: '/data/callback_url' };
 	}
 	return undefined;
+}
+
+/** The schema's rules for `POST /v2/action-runs`. */
+export function validateRunRequest(req: IncomingMessage, raw: string): Problem | undefined {
+	const body = runData(req, raw);
+	if ('problem' in body) return body.problem;
+	const { action, authentication } = body.data;
+	if (typeof action !== 'string' || action === '') {
+		return { code: 'invalid', title: 'ValidationError', detail: 'A valid action ID is required.', pointer: '/data/action' };
+	}
+	if (authentication !== undefined && authentication !== null && typeof authentication !== 'string') {
+		return { code: 'invalid', title: 'ValidationError', detail: 'Must be a string or null.', pointer: '/data/authentication' };
+	}
+	return checkInputsAndCallback(body.data);
 }

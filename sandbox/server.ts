@@ -1,7 +1,9 @@
 /**
- * A local stand-in for Zapier's Powered by Zapier API: action runs and an OAuth2 token endpoint,
+ * A local stand-in for Zapier's Powered by Zapier API (the Partner API, /v2) and for the API behind
+ * Zapier's SDK (client credentials, under SDK_PREFIX): action runs and an OAuth2 token endpoint,
  * validating requests as Zapier's schema does, with switches for timing, outcomes, faults and rate
- * limits, and counters for tests to assert on. Listens on 127.0.0.1 only.
+ * limits, and counters for tests to assert on. Both dialects serve one model: the same apps, actions,
+ * accounts, runs and switches. Listens on 127.0.0.1 only.
  */
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { createServer } from 'node:http';
@@ -11,27 +13,44 @@ import type { Counters, SandboxConfig } from './config';
 import { DEFAULT_CONFIG } from './config';
 import type { KeyRotation } from './callbacks';
 import { Callbacks } from './callbacks';
+import type { ClientToken } from './clientTokens';
+import { ClientTokens } from './clientTokens';
 import { Control } from './control';
 import { Discovery } from './discovery';
 import type { Route } from './http';
 import { Replies, apiError, match, readRequest, sleep } from './http';
 import type { Fault } from './limits';
-import { Limits, RUN_ROUTES } from './limits';
+import { Limits, RUN_ROUTES, SDK_RUN_ROUTES } from './limits';
 import type { TokenPair } from './oauth';
 import { OAuth } from './oauth';
-import type { RunScript } from './runs';
+import type { Dialect, RunScript } from './runs';
 import { Runs } from './runs';
+import { SdkDiscovery, sdkGate } from './sdk';
+import { SDK_PREFIX } from './sdkModel';
+import { SdkRuns } from './sdkRuns';
 
 export type { Counters, PendingStatus, RateLimitConfig, ResultShape, SandboxConfig } from './config';
 export { DEFAULT_CONFIG } from './config';
 export type { Fault, FaultRoute } from './limits';
-export { FAULT_ROUTES } from './limits';
-export type { RunScript } from './runs';
+export { FAULT_ROUTES, RUN_ROUTES, SDK_RUN_ROUTES } from './limits';
+export type { Dialect, RunScript } from './runs';
 export type { KeyRotation } from './callbacks';
+export type { ClientToken } from './clientTokens';
 export { validateRunRequest } from './runs';
+export { CONNECTIONS, SDK_PREFIX, SDK_VERSION, implementationName, sdkActionId, selectedApi } from './sdkModel';
 
 function newCounters(): Counters {
-	return { requests: {}, log: [], runsCreated: 0, rateLimited: 0, tokensIssued: 0, refreshes: 0, callbacksSent: 0, callbackAnswers: [] };
+	return {
+		requests: {},
+		log: [],
+		runsCreated: 0,
+		rateLimited: 0,
+		tokensIssued: 0,
+		clientCredentialsExchanges: 0,
+		refreshes: 0,
+		callbacksSent: 0,
+		callbackAnswers: [],
+	};
 }
 
 export class ZapierSandbox {
@@ -39,17 +58,26 @@ export class ZapierSandbox {
 	counters: Counters = newCounters();
 	url = '';
 	private readonly replies = new Replies();
-	private readonly oauth = new OAuth(this, this.replies);
+	private readonly clientTokens = new ClientTokens(this, this.replies);
+	private readonly oauth = new OAuth(this, this.replies, this.clientTokens);
 	private readonly discovery = new Discovery(this, this.replies);
 	private readonly callbacks = new Callbacks(this, this.replies);
 	private readonly actionRuns = new Runs(this, this.replies, this.discovery, this.callbacks);
-	private readonly limits = new Limits(this, this.replies, (req, res) => this.oauth.authenticate(req, res));
+	private readonly sdkRuns = new SdkRuns(this, this.replies, this.actionRuns);
+	private readonly sdkDiscovery = new SdkDiscovery(this, this.replies);
+	private readonly limits = new Limits(this, this.replies);
 	private readonly control = new Control(this, this.replies);
-	/** OAuth is open to all; the API sits behind the rate limit, authentication and faults. */
+	/**
+	 * OAuth is open to all; each API sits behind the one rate limit window, its own authentication (each
+	 * dialect takes only its own tokens), and faults.
+	 */
 	private readonly routes: Route[] = [
 		...this.oauth.routes,
 		...this.callbacks.routes,
-		...[...this.actionRuns.routes, ...this.discovery.routes].map((route) => this.limits.guard(route)),
+		...[...this.actionRuns.routes, ...this.discovery.routes].map((route) =>
+			this.limits.guard(route, { authenticate: (req, res) => this.oauth.authenticate(req, res) }),
+		),
+		...[...this.sdkRuns.routes, ...this.sdkDiscovery.routes].map((route) => this.limits.guard(route, sdkGate(this.clientTokens))),
 	];
 	readonly runs = this.actionRuns.runs;
 	private server?: Server;
@@ -57,6 +85,16 @@ export class ZapierSandbox {
 	/** Where the sandbox serves the keys that sign its callbacks. */
 	get jwksUrl(): string {
 		return this.callbacks.jwksUrl;
+	}
+
+	/** Where both grants get their tokens (Zapier's has the trailing slash; the sandbox takes it either way). */
+	get tokenUrl(): string {
+		return `${this.url}/oauth/token/`;
+	}
+
+	/** Where the SDK API's routes start: `SDK_PREFIX` on the sandbox's origin. */
+	get sdkUrl(): string {
+		return `${this.url}${SDK_PREFIX}`;
 	}
 
 	constructor(config: Partial<SandboxConfig> = {}) {
@@ -102,7 +140,10 @@ export class ZapierSandbox {
 		this.actionRuns.scriptRuns(runs);
 	}
 
-	/** The next `faults.length` requests of that method to /v2/action-runs meet these faults. */
+	/**
+	 * The next `faults.length` requests of that method to a run route meet these faults: /v2/action-runs
+	 * or the SDK's /actions/v1/runs, whichever is asked next (one queue per method).
+	 */
 	injectFaults(method: 'POST' | 'GET', ...faults: Fault[]): void {
 		this.injectRouteFaults(RUN_ROUTES[method], ...faults);
 	}
@@ -117,9 +158,15 @@ export class ZapierSandbox {
 		this.callbacks.rotateKey(rotation);
 	}
 
-	/** Another Zapier account creates a run that calls back to `callbackUrl`; its ID. */
-	foreignRun(callbackUrl: string): string {
-		return this.actionRuns.foreignRun(callbackUrl).id;
+	/** Another Zapier account creates a run that calls back to `callbackUrl`, in that dialect's shape; its ID. */
+	foreignRun(callbackUrl: string, dialect: Dialect = 'partner'): string {
+		return this.actionRuns.foreignRun(callbackUrl, dialect).id;
+	}
+
+	/** How many requests reached the run route of that method, of both dialects. */
+	runRequests(method: 'POST' | 'GET'): number {
+		const { requests } = this.counters;
+		return (requests[RUN_ROUTES[method]] ?? 0) + (requests[SDK_RUN_ROUTES[method]] ?? 0);
 	}
 
 	/** Issues a connected token pair, as if a user had just authorised. */
@@ -127,9 +174,15 @@ export class ZapierSandbox {
 		return this.oauth.issue();
 	}
 
-	/** Every access token issued so far stops working now. */
+	/** A client-credentials token, as if the configured client had just exchanged its credentials (not counted as an exchange). */
+	issueClientToken(): ClientToken {
+		return this.clientTokens.issue();
+	}
+
+	/** Every access token issued so far, of either grant, stops working now. */
 	expireAccessTokens(): void {
 		this.oauth.expireAccessTokens();
+		this.clientTokens.expire();
 	}
 
 	/** Every refresh token issued so far stops working now. */
@@ -147,7 +200,7 @@ export class ZapierSandbox {
 			counters: this.counters,
 			runs: [...this.runs.values()]
 				.filter((run) => !run.foreign)
-				.map((run) => ({ id: run.id, action: run.action, inputs: run.inputs, callbackUrl: run.callbackUrl })),
+				.map((run) => ({ id: run.id, dialect: run.dialect, action: run.action, inputs: run.inputs, callbackUrl: run.callbackUrl })),
 			pendingFaults: this.limits.pending(),
 			pendingScript: this.actionRuns.pendingScript,
 		};
@@ -164,7 +217,7 @@ export class ZapierSandbox {
 		const { method, path } = request;
 		if (path.startsWith('/__sandbox')) return this.control.answer(request);
 		if (this.config.latencyMs) await sleep(this.config.latencyMs);
-		const found = match(this.routes, method, path);
+		const found = match(this.routes, method, path, request.url.pathname);
 		if (!found) {
 			this.count(`${method} ${path}`);
 			return this.replies.json(res, 404, apiError(404, 'not_found', 'NotFound', `No route for ${method} ${path}.`));

@@ -20,7 +20,9 @@ describe("the SDK API's answers in the node's model", () => {
 			image: 'https://x/s.png',
 			links: { connect_new_authentication: 'https://zapier.com/app/assets/connections' },
 		});
-		expect(appOf({ id: 'FormatterCLIAPI@2.0.0', name: 'Formatter', is_built_in: true }).links).toEqual({ connect_new_authentication: null });
+		expect(appOf({ id: 'FormatterCLIAPI@2.0.0', name: 'Formatter', is_built_in: true }).links).toEqual({
+			connect_new_authentication: null,
+		});
 	});
 
 	test("an action's ID carries what a run names, and reads back; anything else is not one", () => {
@@ -46,8 +48,22 @@ describe("the SDK API's answers in the node's model", () => {
 			],
 		};
 		expect(actionsOf(body, 'MailerCLIAPI@1.0.0')).toEqual([
-			{ id: 'MailerCLIAPI@1.0.0|write|send|core:1', key: 'send', title: 'Send', description: 'Sends.', action_type: 'WRITE', app: 'MailerCLIAPI' },
-			{ id: 'MailerCLIAPI@1.0.0|read_bulk|list|core:2', key: 'list', title: 'List', description: '', action_type: 'READ_BULK', app: 'MailerCLIAPI' },
+			{
+				id: 'MailerCLIAPI@1.0.0|write|send|core:1',
+				key: 'send',
+				title: 'Send',
+				description: 'Sends.',
+				action_type: 'WRITE',
+				app: 'MailerCLIAPI',
+			},
+			{
+				id: 'MailerCLIAPI@1.0.0|read_bulk|list|core:2',
+				key: 'list',
+				title: 'List',
+				description: '',
+				action_type: 'READ_BULK',
+				app: 'MailerCLIAPI',
+			},
 		]);
 	});
 

@@ -112,6 +112,15 @@ const properties: INodeProperties[] = [
 		options: [
 			{ ...onTimeoutOption, displayOptions: { show: { '/waitForCompletion': [true] } } },
 			{
+				displayName: 'Callback URL',
+				name: 'callbackUrl',
+				type: 'string',
+				default: '',
+				placeholder: 'https://your-n8n.example.com/webhook/zapier-runs',
+				description:
+					'Where Zapier POSTs the run when it ends (HTTPS, a public address). Without waiting, a run then costs one request: handle the finished runs in the workflow behind that URL.',
+			},
+			{
 				displayName: 'Output',
 				name: 'output',
 				type: 'options',
@@ -123,21 +132,29 @@ const properties: INodeProperties[] = [
 				displayOptions: { show: { '/waitForCompletion': [true] } },
 			},
 			{
+				displayName: 'Page',
+				name: 'page',
+				type: 'string',
+				default: '',
+				description: "The page of a read_bulk action's results to start from: the Next Page of an earlier run",
+				displayOptions: { show: { '/authentication': ['clientCredentials'] } },
+			},
+			{
+				displayName: 'Pages to Read',
+				name: 'pages',
+				type: 'number',
+				typeOptions: { minValue: 1, maxValue: MAX_PAGES, numberPrecision: 0 },
+				default: 1,
+				description: `For actions that return results in pages (read_bulk): how many pages to run for, one run (and one Zapier task) each, at most ${MAX_PAGES}. Their results are joined; the run's Next Page names the page after.`,
+				displayOptions: { show: { '/waitForCompletion': [true], '/authentication': ['clientCredentials'] } },
+			},
+			{
 				displayName: 'Return Run Errors as Data',
 				name: 'returnRunErrorsAsData',
 				type: 'boolean',
 				default: false,
 				description: 'Whether a run that ends in error is output as an item instead of failing',
 				displayOptions: { show: { '/waitForCompletion': [true] } },
-			},
-			{
-				displayName: 'Callback URL',
-				name: 'callbackUrl',
-				type: 'string',
-				default: '',
-				placeholder: 'https://your-n8n.example.com/webhook/zapier-runs',
-				description:
-					'Where Zapier POSTs the run when it ends (HTTPS, a public address). Without waiting, a run then costs one request: handle the finished runs in the workflow behind that URL.',
 			},
 			{
 				displayName: 'Runs in Flight',
@@ -149,23 +166,6 @@ const properties: INodeProperties[] = [
 					"How many items' runs may be going at once. All of them share the credential's rate limit; output keeps the input order.",
 			},
 			{ ...timeoutOption, displayOptions: { show: { '/waitForCompletion': [true] } } },
-			{
-				displayName: 'Pages to Read',
-				name: 'pages',
-				type: 'number',
-				typeOptions: { minValue: 1, maxValue: MAX_PAGES, numberPrecision: 0 },
-				default: 1,
-				description: `For actions that return results in pages (read_bulk): how many pages to run for, one run (and one Zapier task) each, at most ${MAX_PAGES}. Their results are joined; the run's Next Page names the page after.`,
-				displayOptions: { show: { '/waitForCompletion': [true], '/authentication': ['clientCredentials'] } },
-			},
-			{
-				displayName: 'Page',
-				name: 'page',
-				type: 'string',
-				default: '',
-				description: "The page of a read_bulk action's results to start from: the Next Page of an earlier run",
-				displayOptions: { show: { '/authentication': ['clientCredentials'] } },
-			},
 		],
 	},
 ];
