@@ -8,6 +8,8 @@ import type { ICredentialDataDecryptedObject, IDataObject, ILoadOptionsFunctions
 
 import type { Execution, WorkflowJson } from '../../harness/engine';
 import { loadOptionsContext, runWorkflow, startWorkflow } from '../../harness/engine';
+import type { ConnectBy } from '../../harness/connectBy';
+import { CONNECT_BY } from '../../harness/connectBy';
 import type { Engine, WorkflowOptions } from '../../harness/workflows';
 import { connectCredential, CREDENTIAL_ID, startEngine, workflow, ZAPIER_NODE } from '../../harness/workflows';
 import type { RateLimiter } from '../../nodes/ZapierActions/transport/rateLimit';
@@ -18,13 +20,19 @@ import { CaptureServer } from '../../harness/capture';
 export interface EngineSetup {
 	/** The sandbox's config at the start of each test. */
 	sandbox?: Partial<SandboxConfig>;
+	/** The credential the node connects with (else the one ZAPIER_CONNECT_BY names, the Partner OAuth2 by default). */
+	connectBy?: ConnectBy;
 	/** Another origin that records whatever reaches it, emptied before each test. */
 	capture?: boolean;
 }
 
 export interface EngineTest extends Engine {
 	readonly capture: CaptureServer;
-	/** How many requests the sandbox got on a route, e.g. `POST /v2/action-runs`. */
+	readonly connectBy: ConnectBy;
+	/**
+	 * How many requests the sandbox got on a route, e.g. `POST /v2/action-runs`: named as the Partner
+	 * API names it, counted on the route of the API the credential speaks.
+	 */
 	requests(route: string): number;
 	/** The requests that reached Zapier's API (not the OAuth or sandbox routes), in order. */
 	apiLog(): Array<{ route: string; at: number }>;
@@ -42,6 +50,20 @@ export interface EngineTest extends Engine {
 	context(parameters: IDataObject): ILoadOptionsFunctions;
 }
 
+/** The SDK API's route for what a Partner API route does. */
+const SDK_ROUTE_OF: Record<string, string> = {
+	'POST /v2/action-runs': 'POST /actions/v1/runs',
+	'GET /v2/action-runs/:id': 'GET /actions/v1/runs/:id',
+	'GET /v2/apps': 'GET /v4/implementations-meta/lookup/',
+	'GET /v2/actions': 'GET /v4/implementations/',
+	'GET /v2/authentications': 'GET /v4/authentications',
+	'POST /v2/actions/:id/inputs': 'POST /v4/implementations/needs/',
+	'POST /v2/actions/:id/inputs/:input/choices': 'POST /v4/implementations/choices/',
+};
+
+const routeOf = (connectBy: ConnectBy, route: string) => (connectBy === 'clientCredentials' ? (SDK_ROUTE_OF[route] ?? route) : route);
+const isApiRoute = (route: string) => ['/v2/', '/v4/', '/actions/v1/'].some((part) => route.includes(part));
+
 /** Registers the file's hooks; what it returns is usable inside tests and hooks. */
 export function useEngine(setup: EngineSetup = {}): EngineTest {
 	let engine: Engine | undefined;
@@ -55,8 +77,9 @@ export function useEngine(setup: EngineSetup = {}): EngineTest {
 	const setCredential = (fields: IDataObject) =>
 		started().credentials.set(CREDENTIAL_ID, { ...credential(), ...fields } as ICredentialDataDecryptedObject);
 
+	const connectBy = setup.connectBy ?? CONNECT_BY;
 	beforeAll(async () => {
-		engine = await startEngine();
+		engine = await startEngine(connectBy);
 		settings = { ...credential() };
 		await capture?.start();
 	});
@@ -68,7 +91,8 @@ export function useEngine(setup: EngineSetup = {}): EngineTest {
 		started().sandbox.reset(setup.sandbox);
 		capture?.reset();
 		// The tokens rotate as n8n refreshes them: only the settings go back.
-		started().credentials.set(CREDENTIAL_ID, { ...settings, oauthTokenData: credential().oauthTokenData });
+		const { oauthTokenData, accessToken, renewAt } = credential();
+		started().credentials.set(CREDENTIAL_ID, { ...settings, oauthTokenData, ...(accessToken !== undefined && { accessToken, renewAt }) });
 	});
 
 	return {
@@ -85,16 +109,17 @@ export function useEngine(setup: EngineSetup = {}): EngineTest {
 			if (!capture) throw new Error('useEngine({ capture: true }) starts the capture server');
 			return capture;
 		},
-		requests: (route) => started().sandbox.counters.requests[route] ?? 0,
-		apiLog: () => started().sandbox.counters.log.filter((entry) => entry.route.includes('/v2/')),
+		connectBy,
+		requests: (route) => started().sandbox.counters.requests[routeOf(connectBy, route)] ?? 0,
+		apiLog: () => started().sandbox.counters.log.filter((entry) => isApiRoute(entry.route)),
 		credential,
 		setCredential,
-		reconnect: async () => await connectCredential(started().sandbox, started().credentials),
+		reconnect: async () => await connectCredential(started().sandbox, started().credentials, connectBy),
 		limiter: (limit, windowMs) => credentialLimiter(CREDENTIAL_ID, new URL(started().sandbox.url), limit, windowMs),
-		run: async (parameters, options) => await runWorkflow(workflow(parameters, options), started()),
+		run: async (parameters, options) => await runWorkflow(workflow(parameters, options, connectBy), started()),
 		runJson: async (json) => await runWorkflow(json, started()),
-		start: (parameters, options) => startWorkflow(workflow(parameters, options), started()),
-		context: (parameters) => loadOptionsContext(workflow(parameters), ZAPIER_NODE, started()),
+		start: (parameters, options) => startWorkflow(workflow(parameters, options, connectBy), started()),
+		context: (parameters) => loadOptionsContext(workflow(parameters, {}, connectBy), ZAPIER_NODE, started()),
 	};
 }
 
