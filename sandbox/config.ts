@@ -61,6 +61,8 @@ export interface SandboxConfig {
 	approvalRequired: boolean;
 	/** What the SDK API answers for an unfinished run: HTTP 202, or 200 with `status: waiting` (the SDK reads both). */
 	sdkPendingStatus: 'http202' | 'waiting';
+	/** The most a page of the SDK API's lists (apps, connections) holds, whatever `limit` asks (Zapier: 100). */
+	sdkPageSize: number;
 }
 
 export const DEFAULT_CONFIG: SandboxConfig = {
@@ -91,6 +93,7 @@ export const DEFAULT_CONFIG: SandboxConfig = {
 	clientTokenTtlSeconds: 3_600,
 	approvalRequired: false,
 	sdkPendingStatus: 'http202',
+	sdkPageSize: 100,
 };
 
 export interface Counters {

@@ -294,7 +294,7 @@ describe('clear and complete outcomes', () => {
 		expect(error.message).toBe("Could not renew the Zapier credential's access token");
 		expect(error.context?.itemIndex).toBe(0);
 		expect(error.description).toBe(
-			'the token endpoint answered HTTP 503. Zapier did nothing with this request (it was refused for want of a valid token), so nothing was sent again. Try again later; if it goes on, reconnect the Zapier OAuth2 API credential.',
+			'the token endpoint answered HTTP 503. Zapier did nothing with this request (it was refused for want of a valid token), so nothing was sent again. Try again later; if it goes on, open the Zapier OAuth2 API credential and reconnect it.',
 		);
 		expect(requests('POST /v2/action-runs')).toBe(1);
 	});

@@ -13,6 +13,7 @@ export const MAX_PAGES = 100;
 /** A paged list of Zapier's: its path, first query and (for POSTed lists) body. */
 export interface List {
 	path: readonly string[];
+	trailingSlash?: boolean;
 	query?: Query;
 	body?: IDataObject;
 	/** Where the answer keeps its items and next-page link, when not where the Partner API does (`data`, `links.next`). */
@@ -43,11 +44,12 @@ export async function readPage(ctx: ZapierContext, list: List, cursor?: string):
 		if (!parsed.ok) throw listError(ctx, list, parsed.problem);
 		query = parsed.value;
 	}
-	const response = await zapierRequest(ctx, { method: list.body ? 'POST' : 'GET', path: list.path, query, body: list.body, kind: 'read' });
+	const { path, trailingSlash, body: sent } = list;
+	const response = await zapierRequest(ctx, { method: sent ? 'POST' : 'GET', path, trailingSlash, query, body: sent, kind: 'read' });
 	const { body } = response;
 	const links = list.shape === 'results' ? { next: body.next } : body.links;
 	const linked = isJsonObject(links);
-	const next = nextCursor(linked ? links.next : undefined, response.base, list.path);
+	const next = nextCursor(linked ? links.next : undefined, response.base, path, trailingSlash);
 	if (!next.ok) throw listError(ctx, list, next.problem);
 	const items = list.shape === 'results' ? body.results : body.data;
 	const data = Array.isArray(items) ? (items.filter(isJsonObject) as IDataObject[]) : [];

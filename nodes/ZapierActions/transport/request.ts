@@ -43,6 +43,8 @@ export interface ZapierRequest {
 	method: IHttpRequestMethods;
 	/** Path segments under the credential's base URL, each encoded on its own: `['v2', 'action-runs', id]`. */
 	path: readonly string[];
+	/** For the paths of Zapier's SDK API that end in a slash. */
+	trailingSlash?: boolean;
 	query?: Query | URLSearchParams;
 	/** `create` requests are never re-sent once they may have reached Zapier. */
 	kind: RequestKind;
@@ -136,7 +138,7 @@ async function awaitSlot(ctx: ZapierContext, limiter: RateLimiter, deadline: num
  */
 export async function zapierRequest(ctx: ZapierContext, request: ZapierRequest): Promise<ZapierResponse> {
 	const { credential, base, limiter, timeoutMs, renewal } = await connection(ctx);
-	const url = apiUrl(base, request.path, request.query);
+	const url = apiUrl(base, request.path, request.query, request.trailingSlash);
 	if (!url.ok) throw unsafeUrlError(ctx.getNode(), request.itemIndex, url.problem);
 	const deadline = request.deadline ?? Infinity;
 	const options: IHttpRequestOptions = {

@@ -28,16 +28,17 @@ function isPathStep(segment: string): boolean {
 	return segment === '' || /^(\.|%2e){1,2}$/i.test(segment);
 }
 
-/** The path's trailing slash, for APIs whose paths end in one: an empty last segment. */
-export const TRAILING_SLASH = '';
+/** The path of `segments`, each one encoded, with the trailing slash some of Zapier's paths end in. */
+function ownPath(segments: readonly string[], trailingSlash = false): string {
+	return `/${segments.map(encodeURIComponent).join('/')}${trailingSlash ? '/' : ''}`;
+}
 
 /** The URL of `segments` (each one encoded) and `query` under `base`, or why it cannot be built. */
-export function apiUrl(base: URL, segments: readonly string[], query?: Query | URLSearchParams): Checked<string> {
-	const last = segments.length - 1;
-	const step = segments.find((segment, index) => isPathStep(segment) && !(segment === TRAILING_SLASH && index === last && index > 0));
+export function apiUrl(base: URL, segments: readonly string[], query?: Query | URLSearchParams, trailingSlash = false): Checked<string> {
+	const step = segments.find(isPathStep);
 	if (step !== undefined) return { ok: false, problem: `"${step}" cannot be part of a URL path` };
 	const prefix = base.pathname.replace(/\/+$/, '');
-	const path = `${prefix}/${segments.map(encodeURIComponent).join('/')}`;
+	const path = `${prefix}${ownPath(segments, trailingSlash)}`;
 	const url = new URL(`${base.origin}${path}`);
 	url.search = queryString(query);
 	if (url.origin !== base.origin || url.pathname !== path) return { ok: false, problem: `"${path}" leaves the API's base URL` };
@@ -57,7 +58,7 @@ export function queryString(query: Query | URLSearchParams = {}): string {
  * list's own path (directly, or under the base URL's path, as a proxy may rewrite it). Its host is
  * ignored: the next page is asked of the credential's base URL like every other request.
  */
-export function nextCursor(next: unknown, base: URL, segments: readonly string[]): Checked<string | undefined> {
+export function nextCursor(next: unknown, base: URL, segments: readonly string[], trailingSlash = false): Checked<string | undefined> {
 	if (next === undefined || next === null || next === '') return { ok: true, value: undefined };
 	if (typeof next !== 'string') return { ok: false, problem: 'the next-page link is not text' };
 	let url: URL;
@@ -66,7 +67,7 @@ export function nextCursor(next: unknown, base: URL, segments: readonly string[]
 	} catch {
 		return { ok: false, problem: `the next-page link "${next}" is not a URL` };
 	}
-	const own = `/${segments.map(encodeURIComponent).join('/')}`;
+	const own = ownPath(segments, trailingSlash);
 	const prefix = base.pathname.replace(/\/+$/, '');
 	if (url.pathname !== own && url.pathname !== `${prefix}${own}`) {
 		return { ok: false, problem: `the next-page link "${next}" leaves the list ${own}` };

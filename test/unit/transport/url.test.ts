@@ -39,6 +39,16 @@ describe('URLs of the API', () => {
 
 	test.each(['.', '..', '', '%2e', '%2E%2e'])('a segment %p, which would step out of the path, is refused', (segment) => {
 		expect(apiUrl(zapier, ['v2', 'action-runs', segment])).toMatchObject({ ok: false });
+		expect(apiUrl(zapier, ['v4', segment], undefined, true)).toMatchObject({ ok: false });
+	});
+
+	test("the SDK API's paths end in a slash when asked, and their next-page links are read on that path only", () => {
+		const sdk = base('https://sdkapi.zapier.com');
+		const lookup = ['api', 'v4', 'lookup'];
+		expect(apiUrl(sdk, lookup, { offset: '100' }, true)).toEqual({ ok: true, value: 'https://sdkapi.zapier.com/api/v4/lookup/?offset=100' });
+		expect(nextCursor('https://sdkapi.zapier.com/api/v4/lookup/?offset=200', sdk, lookup, true)).toEqual({ ok: true, value: 'offset=200' });
+		expect(nextCursor('https://sdkapi.zapier.com/api/v4/lookup?offset=200', sdk, lookup, true)).toMatchObject({ ok: false });
+		expect(nextCursor('https://sdkapi.zapier.com/api/v4/other/?offset=200', sdk, lookup, true)).toMatchObject({ ok: false });
 	});
 
 	test('whatever a segment holds, the URL stays on the base origin', () => {

@@ -12,20 +12,24 @@ import type { ZapierContext } from '../request';
 import { zapierRequest } from '../request';
 import { MAX_PAGES, readAllPages, readPage } from '../pages';
 import type { List } from '../pages';
-import { TRAILING_SLASH } from '../url';
 import type { ActionRef } from './sdkModel';
 import { actionsOf, appOf, choiceOf, connectionOf, decodeActionRef, fieldsOf } from './sdkModel';
 import type { FieldsRequest, ZapierDialect } from './types';
 
 const API = ['api', 'v0', 'sdk', 'zapier', 'api'];
-const LOOKUP = [...API, 'v4', 'implementations-meta', 'lookup', TRAILING_SLASH];
-const SEARCH = [...API, 'v4', 'implementations-meta', 'search', TRAILING_SLASH];
+const LOOKUP = [...API, 'v4', 'implementations-meta', 'lookup'];
+const SEARCH = [...API, 'v4', 'implementations-meta', 'search'];
 const RUNS = [...API, 'actions', 'v1', 'runs'];
 const PAGE_SIZE = '100';
 /** How the SDK tells an app's slug from its implementation name. */
 const SLUG = /^[a-z0-9]+(-[a-z0-9]+)*$/;
 
-const list = (path: string[], query: Record<string, string | undefined>): List => ({ path, query, shape: 'results' });
+const list = (path: string[], query: Record<string, string | undefined>, trailingSlash = true): List => ({
+	path,
+	query,
+	trailingSlash,
+	shape: 'results',
+});
 
 /** The lookup of one app by what the node keeps of it: its name (latest version), a versioned name, or a slug. */
 function lookupOf(app: string): List {
@@ -105,7 +109,8 @@ export const sdkApi: ZapierDialect = {
 		if (!found) return [];
 		const response = await zapierRequest(ctx, {
 			method: 'GET',
-			path: [...API, 'v4', 'implementations', TRAILING_SLASH],
+			path: [...API, 'v4', 'implementations'],
+			trailingSlash: true,
 			query: { global: 'true', public_only: 'false', selected_apis: String(found.selected_api) },
 			kind: 'read',
 		});
@@ -115,14 +120,15 @@ export const sdkApi: ZapierDialect = {
 
 	async authentications(ctx, app) {
 		const query = { versionless_selected_api: app.split('@')[0], owner: 'me', limit: PAGE_SIZE };
-		return (await readAllPages(ctx, list([...API, 'v4', 'authentications'], query))).map(connectionOf);
+		return (await readAllPages(ctx, list([...API, 'v4', 'authentications'], query, false))).map(connectionOf);
 	},
 
 	async inputFields(ctx, request) {
 		const ref = actionRef(ctx, request.actionId);
 		const response = await zapierRequest(ctx, {
 			method: 'POST',
-			path: [...API, 'v4', 'implementations', 'needs', TRAILING_SLASH],
+			path: [...API, 'v4', 'implementations', 'needs'],
+			trailingSlash: true,
 			body: fieldsBody(request, ref),
 			kind: 'read',
 		});
@@ -137,7 +143,8 @@ export const sdkApi: ZapierDialect = {
 		for (let page = 0; page < MAX_PAGES;) {
 			const response = await zapierRequest(ctx, {
 				method: 'POST',
-				path: [...API, 'v4', 'implementations', 'choices', TRAILING_SLASH],
+				path: [...API, 'v4', 'implementations', 'choices'],
+				trailingSlash: true,
 				body: { action_id: ref.id, input_field_id: fieldId, page, ...common },
 				kind: 'read',
 			});
