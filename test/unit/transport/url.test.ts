@@ -45,7 +45,10 @@ describe('URLs of the API', () => {
 	test("the SDK API's paths end in a slash when asked, and their next-page links are read on that path only", () => {
 		const sdk = base('https://sdkapi.zapier.com');
 		const lookup = ['api', 'v4', 'lookup'];
-		expect(apiUrl(sdk, lookup, { offset: '100' }, true)).toEqual({ ok: true, value: 'https://sdkapi.zapier.com/api/v4/lookup/?offset=100' });
+		expect(apiUrl(sdk, lookup, { offset: '100' }, true)).toEqual({
+			ok: true,
+			value: 'https://sdkapi.zapier.com/api/v4/lookup/?offset=100',
+		});
 		expect(nextCursor('https://sdkapi.zapier.com/api/v4/lookup/?offset=200', sdk, lookup, true)).toEqual({ ok: true, value: 'offset=200' });
 		expect(nextCursor('https://sdkapi.zapier.com/api/v4/lookup?offset=200', sdk, lookup, true)).toMatchObject({ ok: false });
 		expect(nextCursor('https://sdkapi.zapier.com/api/v4/other/?offset=200', sdk, lookup, true)).toMatchObject({ ok: false });
