@@ -9,15 +9,21 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import example from '../examples/run-an-action.json';
+import clientExample from '../examples/run-an-action-with-client-credentials.json';
 import { connectToSandbox } from '../sandbox/connect';
+import { clientCredentialsFor } from './connectBy';
 import type { SandboxConfig } from '../sandbox/server';
 import { ZapierSandbox } from '../sandbox/server';
 import type { CredentialImport, WorkflowImport } from './n8n';
 import { N8nServer, packPackage, provisionN8n } from './n8n';
 import { LocalRegistry } from './registry';
 
+/** The Partner OAuth2 credential, connected to the sandbox. */
 export const CREDENTIAL = { id: 'zapier-sandbox', name: 'Zapier sandbox' };
+/** The client-credentials credential for the sandbox, as a Zapier user would enter it. */
+export const CLIENT_CREDENTIAL = { id: 'zapier-sandbox-cc', name: 'Zapier sandbox (client credentials)' };
 export const EXAMPLE_WORKFLOW_ID = 'exampleRunAction';
+export const CLIENT_EXAMPLE_WORKFLOW_ID = 'exampleRunActionCc';
 
 export interface Stack {
 	sandbox: ZapierSandbox;
@@ -65,10 +71,18 @@ export async function startStack(options: {
 				type: 'zapierOAuth2Api',
 				data: { ...(await connectToSandbox(sandbox.url, sandbox.config)), ...options.zapierCredential },
 			},
+			{
+				...CLIENT_CREDENTIAL,
+				type: 'zapierClientCredentialsApi',
+				data: { ...clientCredentialsFor(sandbox.url, sandbox.config.clientCredentials), ...options.zapierCredential },
+			},
 			...(options.credentials ?? []),
 		]);
-		const exampleWorkflow = { ...(example as unknown as WorkflowImport), id: EXAMPLE_WORKFLOW_ID };
-		n8n.importWorkflows([exampleWorkflow, ...(options.workflows ?? [])]);
+		n8n.importWorkflows([
+			{ ...(example as unknown as WorkflowImport), id: EXAMPLE_WORKFLOW_ID },
+			{ ...(clientExample as unknown as WorkflowImport), id: CLIENT_EXAMPLE_WORKFLOW_ID },
+			...(options.workflows ?? []),
+		]);
 		await n8n.start(options.n8nPort);
 		for (let i = 0; i < (options.workers ?? 0); i++) await n8n.startWorker();
 	} catch (error) {

@@ -9,6 +9,7 @@ import { ZapierClientCredentialsApi } from '../credentials/ZapierClientCredentia
 import { ZapierOAuth2Api } from '../credentials/ZapierOAuth2Api.credentials';
 import { ZapierActionRunTrigger } from '../nodes/ZapierActionRunTrigger/ZapierActionRunTrigger.node';
 import { ZapierActions } from '../nodes/ZapierActions/ZapierActions.node';
+import { checkId } from '../nodes/ZapierActions/helpers/validate';
 import { connectToSandbox } from '../sandbox/connect';
 import { ZapierSandbox } from '../sandbox/server';
 import type { ConnectBy } from './connectBy';
@@ -55,6 +56,19 @@ export interface WorkflowOptions {
 	continueOnFail?: boolean;
 }
 
+/**
+ * Under client credentials, an action given by a free-form ID (the Partner API takes any, e.g.
+ * `core:x`) stands for the sandbox's Send Email: the SDK API's action IDs name a real action.
+ * IDs the node must refuse stay as they are.
+ */
+export const SDK_SEND_EMAIL = 'MailerCLIAPI@1.0.0|write|send_email|core:101';
+
+function forDialect(parameters: IDataObject, connectBy: ConnectBy): IDataObject {
+	const { action } = parameters;
+	if (connectBy !== 'clientCredentials' || typeof action !== 'string' || action.includes('|') || action.startsWith('=')) return parameters;
+	return checkId(action).ok ? { ...parameters, action: SDK_SEND_EMAIL } : parameters;
+}
+
 /** The example workflow with the Zapier node's parameters replaced, connected with the engine's credential. */
 export function workflow(parameters: IDataObject, options: WorkflowOptions = {}, connectBy: ConnectBy = CONNECT_BY): WorkflowJson {
 	const json = structuredClone(example) as unknown as WorkflowJson;
@@ -67,7 +81,7 @@ export function workflow(parameters: IDataObject, options: WorkflowOptions = {},
 		operation: 'run',
 		inputsMode: 'json',
 		...connected.parameters,
-		...parameters,
+		...forDialect(parameters, connectBy),
 	} as INodeParameters;
 	if (options.continueOnFail) zapier.onError = 'continueRegularOutput';
 	if (options.items) json.pinData = { [trigger.name]: options.items.map((json) => ({ json })) };
