@@ -1,11 +1,34 @@
-/** Unit tests of the policies, and engine tests that run workflows through n8n-core against the sandbox. */
-module.exports = {
+/**
+ * Unit tests of the policies, and engine tests that run workflows through n8n-core against the
+ * sandbox: every file with the Partner OAuth2 credential, and the behaviour both of Zapier's APIs
+ * share once more with client credentials (a project each; `--selectProjects` runs one).
+ */
+const base = {
 	preset: 'ts-jest',
 	testEnvironment: 'node',
-	roots: ['<rootDir>/test'],
-	testMatch: ['**/*.test.ts'],
 	testPathIgnorePatterns: ['/node_modules/', '\\.e2e\\.test\\.ts$'],
-	testTimeout: 60_000,
-	setupFiles: ['<rootDir>/test/setup-env.js'],
 	transform: { '^.+\\.ts$': ['ts-jest', { diagnostics: false }] },
+};
+
+/** The engine suites of what both APIs do alike: runs, waits, faults, limits, trust, callbacks, the trigger. */
+const SHARED = ['actionRun', 'callback', 'faults', 'items', 'resilience', 'trigger', 'trust', 'validation'];
+
+module.exports = {
+	testTimeout: 60_000,
+	projects: [
+		{
+			...base,
+			displayName: 'partner OAuth2',
+			roots: ['<rootDir>/test'],
+			testMatch: ['**/*.test.ts'],
+			setupFiles: ['<rootDir>/test/setup-env.js'],
+		},
+		{
+			...base,
+			displayName: 'client credentials',
+			roots: ['<rootDir>/test/engine'],
+			testMatch: SHARED.map((name) => `**/${name}.test.ts`),
+			setupFiles: ['<rootDir>/test/setup-env.js', '<rootDir>/test/connect-client-credentials.js'],
+		},
+	],
 };

@@ -57,7 +57,10 @@ async function main() {
 		console.log(`"${zapierNode.name}" output ${items.length} item(s) in ${Date.now() - started} ms:`);
 		console.log(JSON.stringify(items, null, 2));
 		const requests = Object.entries(sandbox.counters.requests).filter(([route, count]) => count !== (requestsBefore[route] ?? 0));
-		console.log('Sandbox requests:', JSON.stringify(Object.fromEntries(requests.map(([route, count]) => [route, count - (requestsBefore[route] ?? 0)]))));
+		console.log(
+			'Sandbox requests:',
+			JSON.stringify(Object.fromEntries(requests.map(([route, count]) => [route, count - (requestsBefore[route] ?? 0)]))),
+		);
 	}
 	await sandbox.stop();
 	if (failed) process.exit(1);

@@ -3,7 +3,7 @@ import type { IDataObject } from 'n8n-workflow';
 
 import { errorOf, outputOf } from '../../harness/engine';
 import { ZAPIER_NODE } from '../../harness/workflows';
-import { NOT_SENT_AGAIN, useEngine } from './setup';
+import { NOT_SENT_AGAIN, useEngine, onlyWith } from './setup';
 
 const engine = useEngine({ sandbox: { runDurationMs: 100 } });
 const { requests } = engine;
@@ -86,7 +86,7 @@ describe('reading a run retries what is safe to retry', () => {
 	});
 });
 
-describe('OAuth2', () => {
+onlyWith('oAuth2')('OAuth2', () => {
 	test('an expired token is refreshed, the rotated refresh token kept and used on the next expiry', async () => {
 		const first = tokens();
 		engine.sandbox.expireAccessTokens();

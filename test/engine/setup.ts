@@ -34,7 +34,9 @@ export interface EngineTest extends Engine {
 	 * API names it, counted on the route of the API the credential speaks.
 	 */
 	requests(route: string): number;
-	/** The requests that reached Zapier's API (not the OAuth or sandbox routes), in order. */
+	/** The name of the credential's API's route for what a Partner API route does (for the sandbox's faults). */
+	route(route: string): string;
+	/** The requests that reached Zapier's API (not the OAuth or sandbox routes), in order, named as the Partner API names them. */
 	apiLog(): Array<{ route: string; at: number }>;
 	credential(): ICredentialDataDecryptedObject;
 	/** Changes fields of the credential for this test only. */
@@ -61,6 +63,7 @@ const SDK_ROUTE_OF: Record<string, string> = {
 	'POST /v2/actions/:id/inputs/:input/choices': 'POST /v4/implementations/choices/',
 };
 
+const PARTNER_ROUTE_OF = Object.fromEntries(Object.entries(SDK_ROUTE_OF).map(([partner, sdk]) => [sdk, partner]));
 const routeOf = (connectBy: ConnectBy, route: string) => (connectBy === 'clientCredentials' ? (SDK_ROUTE_OF[route] ?? route) : route);
 const isApiRoute = (route: string) => ['/v2/', '/v4/', '/actions/v1/'].some((part) => route.includes(part));
 
@@ -110,8 +113,12 @@ export function useEngine(setup: EngineSetup = {}): EngineTest {
 			return capture;
 		},
 		connectBy,
+		route: (route) => routeOf(connectBy, route),
 		requests: (route) => started().sandbox.counters.requests[routeOf(connectBy, route)] ?? 0,
-		apiLog: () => started().sandbox.counters.log.filter((entry) => isApiRoute(entry.route)),
+		apiLog: () =>
+			started()
+				.sandbox.counters.log.filter((entry) => isApiRoute(entry.route))
+				.map((entry) => ({ ...entry, route: PARTNER_ROUTE_OF[entry.route] ?? entry.route })),
 		credential,
 		setCredential,
 		reconnect: async () => await connectCredential(started().sandbox, started().credentials, connectBy),
@@ -122,6 +129,13 @@ export function useEngine(setup: EngineSetup = {}): EngineTest {
 		context: (parameters) => loadOptionsContext(workflow(parameters, {}, connectBy), ZAPIER_NODE, started()),
 	};
 }
+
+/** A describe block for one credential's own behaviour, skipped when the suite runs with the other. */
+export const onlyWith = (connectBy: ConnectBy) => (CONNECT_BY === connectBy ? describe : describe.skip);
+/** A test of one credential's own behaviour (the Partner API's shapes, say), skipped with the other. */
+export const testOnlyWith = (connectBy: ConnectBy) => (CONNECT_BY === connectBy ? test : test.skip);
+/** What the sandbox echoes as the action of a run given the free-form ID `core:x` (under client credentials, Send Email's listing ID). */
+export const echoedAction = (id: string) => (CONNECT_BY === 'clientCredentials' ? 'core:101' : id);
 
 /** How the description of every creation that may have reached Zapier ends. */
 export const NOT_SENT_AGAIN =

@@ -7,6 +7,7 @@ import { createHash, generateKeyPairSync, sign } from 'node:crypto';
 import type { INode, IWebhookResponseData } from 'n8n-workflow';
 
 import type { CapturedRequest } from '../../harness/capture';
+import { connectedWith } from '../../harness/connectBy';
 import type { WebhookAnswer, WorkflowJson } from '../../harness/engine';
 import { activationContext, webhookContext } from '../../harness/engine';
 import { CREDENTIAL_ID, TRIGGER_TYPE } from '../../harness/workflows';
@@ -25,6 +26,7 @@ const triggerUrl = () => `${engine.capture.url}/webhook/${webhookId()}/zapier-ac
 /** A workflow of its own for each test: redeliveries are remembered per workflow and trigger. */
 function triggerWorkflow(parameters: Record<string, unknown> = {}, withCredential = true): WorkflowJson {
 	workflows++;
+	const connected = connectedWith(engine.connectBy, { id: CREDENTIAL_ID, name: 'Zapier' });
 	const node: INode = {
 		id: `trigger-${workflows}`,
 		name: TRIGGER,
@@ -32,8 +34,8 @@ function triggerWorkflow(parameters: Record<string, unknown> = {}, withCredentia
 		typeVersion: 1,
 		position: [0, 0],
 		webhookId: webhookId(),
-		parameters: { ...parameters, options: { keysUrl: keysUrl(), ...(parameters.options as object) } },
-		...(withCredential ? { credentials: { zapierOAuth2Api: { id: CREDENTIAL_ID, name: 'Zapier' } } } : {}),
+		parameters: { ...connected.parameters, ...parameters, options: { keysUrl: keysUrl(), ...(parameters.options as object) } },
+		...(withCredential ? { credentials: connected.credentials } : {}),
 	};
 	return { name: `trigger ${workflows}`, nodes: [node], connections: {} };
 }

@@ -8,7 +8,8 @@ import { errorOf, outputOf } from '../../harness/engine';
 import { workflow, ZAPIER_NODE } from '../../harness/workflows';
 import { ZapierActions } from '../../nodes/ZapierActions/ZapierActions.node';
 import { APPS } from '../../sandbox/catalog';
-import { items, NOT_SENT_AGAIN, retrying, rl, sleep, useEngine } from './setup';
+import type { FaultRoute } from '../../sandbox/server';
+import { items, NOT_SENT_AGAIN, onlyWith, retrying, rl, sleep, testOnlyWith, useEngine } from './setup';
 
 const engine = useEngine({ sandbox: { runDurationMs: 100 }, capture: true });
 const { apiLog, requests, run, setCredential } = engine;
@@ -41,7 +42,9 @@ describe("the token never leaves the credential's origin", () => {
 	});
 
 	test('a redirected app search fails, and nothing reaches the other origin', async () => {
-		engine.sandbox.injectRouteFaults('GET /v2/apps', { redirect: { status: 301, location: `${engine.capture.url}/v2/apps` } });
+		engine.sandbox.injectRouteFaults(engine.route('GET /v2/apps') as FaultRoute, {
+			redirect: { status: 301, location: `${engine.capture.url}/v2/apps` },
+		});
 		const result = await run({ resource: 'app', operation: 'search', query: '' });
 		expect(errorOf(result)?.message).toBe(
 			`Zapier answered with a redirect (HTTP 301 to ${engine.capture.url}), which this node never follows`,
@@ -63,23 +66,27 @@ describe("the token never leaves the credential's origin", () => {
 		expect(requests('GET /v2/apps')).toBe(0);
 	});
 
-	test("the page tokens the list gives out still page through it, on the list's own path", async () => {
+	// The Partner API's list shapes; the SDK API's paging is checked in clientCredentials.test.ts and url.test.ts.
+	testOnlyWith('oAuth2')("the page tokens the list gives out still page through it, on the list's own path", async () => {
 		engine.sandbox.configure({ pageSize: 2 });
 		const first = await searchApps();
 		const second = await searchApps(first.paginationToken as string);
 		expect([...first.results, ...second.results].map((app) => app.value)).toEqual(APPS.slice(0, 4).map((app) => app.id));
 	});
 
-	test("a next-page link that leaves the list is refused, and the credential's origin is the only one asked", async () => {
-		engine.sandbox.injectRouteFaults('GET /v2/apps', {
-			body: { links: { next: `${engine.capture.url}/v2/action-runs?x=1` }, data: [{ id: 'a', title: 'A' }] },
-		});
-		const result = await run({ resource: 'app', operation: 'search', query: '' });
-		expect(errorOf(result)?.message).toBe(
-			`Could not read the Zapier list /v2/apps: the next-page link "${engine.capture.url}/v2/action-runs?x=1" leaves the list /v2/apps`,
-		);
-		expect(engine.capture.requests).toEqual([]);
-	});
+	testOnlyWith('oAuth2')(
+		"a next-page link that leaves the list is refused, and the credential's origin is the only one asked",
+		async () => {
+			engine.sandbox.injectRouteFaults('GET /v2/apps', {
+				body: { links: { next: `${engine.capture.url}/v2/action-runs?x=1` }, data: [{ id: 'a', title: 'A' }] },
+			});
+			const result = await run({ resource: 'app', operation: 'search', query: '' });
+			expect(errorOf(result)?.message).toBe(
+				`Could not read the Zapier list /v2/apps: the next-page link "${engine.capture.url}/v2/action-runs?x=1" leaves the list /v2/apps`,
+			);
+			expect(engine.capture.requests).toEqual([]);
+		},
+	);
 
 	test('a run ID of "." is refused before anything is sent', async () => {
 		const result = await run({ operation: 'get', runId: '.' });
@@ -152,7 +159,8 @@ describe('at most one run per item, even when n8n retries the node', () => {
 	});
 });
 
-describe('an expired action ID picked by key is looked up again', () => {
+// The Partner API's action IDs expire; the SDK API's run names the action by its key.
+onlyWith('oAuth2')('an expired action ID picked by key is looked up again', () => {
 	test('mid-batch: one fresh lookup and one new attempt per stale ID, one run per item', async () => {
 		engine.sandbox.configure({ actionIdTtlMs: 400, runDurationMs: 150 });
 		const picked = { app: rl(APPS[0].id), action: rl('send_email'), authenticationId: rl('auth_mailer_work') };
@@ -268,7 +276,7 @@ describe('clear and complete outcomes', () => {
 	// The refresh tests leave the credential unusable, as a user's would be: connect it again.
 	afterEach(async () => await engine.reconnect());
 
-	test('a revoked refresh token says to reconnect, proves nothing was created, and is not retried', async () => {
+	testOnlyWith('oAuth2')('a revoked refresh token says to reconnect, proves nothing was created, and is not retried', async () => {
 		engine.sandbox.revokeRefreshTokens();
 		engine.sandbox.expireAccessTokens();
 		const result = await run(runAction);
@@ -293,8 +301,15 @@ describe('clear and complete outcomes', () => {
 		const error = errorOf(result)!;
 		expect(error.message).toBe("Could not renew the Zapier credential's access token");
 		expect(error.context?.itemIndex).toBe(0);
+		const [detail, next] =
+			engine.connectBy === 'clientCredentials'
+				? [
+						"Zapier's token endpoint answered HTTP 503 (server_error)",
+						'open the Zapier Client Credentials API credential and check its Client ID, Client Secret and Token URL',
+					]
+				: ['the token endpoint answered HTTP 503', 'open the Zapier OAuth2 API credential and reconnect it'];
 		expect(error.description).toBe(
-			'the token endpoint answered HTTP 503. Zapier did nothing with this request (it was refused for want of a valid token), so nothing was sent again. Try again later; if it goes on, open the Zapier OAuth2 API credential and reconnect it.',
+			`${detail}. Zapier did nothing with this request (it was refused for want of a valid token), so nothing was sent again. Try again later; if it goes on, ${next}.`,
 		);
 		expect(requests('POST /v2/action-runs')).toBe(1);
 	});
@@ -310,7 +325,7 @@ describe('clear and complete outcomes', () => {
 		expect(failed.json.error).toBe('The Zapier action run failed: Partly sent – One address bounced [partner]');
 	});
 
-	test('a next-page link that repeats ends the list: no page is read twice', async () => {
+	testOnlyWith('oAuth2')('a next-page link that repeats ends the list: no page is read twice', async () => {
 		engine.sandbox.configure({ loopNextLinks: true, pageSize: 2 });
 		const result = await run({ resource: 'app', operation: 'search', query: '' });
 		expect(errorOf(result)).toBeUndefined();
@@ -318,7 +333,7 @@ describe('clear and complete outcomes', () => {
 		expect(requests('GET /v2/apps')).toBe(1);
 	});
 
-	test('a list longer than the page cap is an error, not a silent cut', async () => {
+	testOnlyWith('oAuth2')('a list longer than the page cap is an error, not a silent cut', async () => {
 		const pages = Array.from({ length: 101 }, (_, i) => ({
 			body: { links: { next: `/v2/apps?offset=${i + 1}` }, data: [{ id: `app-${i}` }] },
 		}));

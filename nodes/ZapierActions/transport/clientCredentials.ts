@@ -13,8 +13,6 @@ export const CREDENTIALS_REFUSED = 'ZAPIER_CREDENTIALS_REFUSED';
 export const TOKEN_UNAVAILABLE = 'ZAPIER_TOKEN_UNAVAILABLE';
 
 const RENEW_BEFORE_EXPIRY_MS = 5 * 60_000;
-/** A failed exchange is told to the requests that asked meanwhile, not tried again by each of them. */
-const FAILURE_MEMORY_MS = 10_000;
 const EXCHANGE_TIMEOUT_MS = 30_000;
 const DEFAULT_LIFETIME_S = 3_600;
 
@@ -57,12 +55,12 @@ function tokenUrlOf(raw: unknown): URL {
 	return url;
 }
 
-type Exchange = { pending: Promise<IssuedToken> } | { token: IssuedToken } | { failure: Error; until: number };
+type Exchange = { pending: Promise<IssuedToken> } | { token: IssuedToken };
 const exchanges = new Map<string, Exchange>();
 
 /**
- * A token for the credential: the one this process holds when it is fresh and is not the token the
- * credential just failed with, the exchange under way when there is one, else a new exchange.
+ * A token for the credential: the exchange under way when there is one, else the token this process
+ * holds when it is fresh and is not the one the credential just failed with, else a new exchange.
  */
 export async function issuedToken(
 	helpers: IHttpRequestHelper['helpers'],
@@ -76,17 +74,20 @@ export async function issuedToken(
 	const known = exchanges.get(key);
 	const now = Date.now();
 	if (known && 'pending' in known) return await known.pending;
-	if (known && 'failure' in known && now < known.until) throw known.failure;
 	if (known && 'token' in known && known.token.accessToken !== credentials.accessToken && now < known.token.renewAt) return known.token;
 
+	// The requests that ask while it is under way share its outcome; a failure is not kept beyond it.
 	const pending = exchange(helpers, url, clientId, clientSecret);
 	exchanges.set(key, { pending });
 	const outcome = await pending.then(
 		(token) => ({ token }),
-		(failure: Error) => ({ failure, until: Date.now() + FAILURE_MEMORY_MS }),
+		(failure: Error) => ({ failure }),
 	);
+	if ('failure' in outcome) {
+		exchanges.delete(key);
+		throw outcome.failure;
+	}
 	exchanges.set(key, outcome);
-	if ('failure' in outcome) throw outcome.failure;
 	return outcome.token;
 }
 
