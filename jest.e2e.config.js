@@ -2,6 +2,7 @@
  * The end-to-end suite: a real n8n server (provisioned on first run) and a real browser, once per n8n
  * version: a jest project each, named `n8n <version>` (`--selectProjects 'n8n 1.123.81'` runs one).
  * N8N_VERSIONS (comma-separated) picks the versions; by default the pinned 2.x and the newest 1.x.
+ * The callbacks suite runs once more per version with client credentials.
  */
 const versions = (process.env.N8N_VERSIONS || process.env.N8N_VERSION || '2.41.0,1.123.81')
 	.split(',')
@@ -19,4 +20,16 @@ const project = (version) => ({
 	transform: { '^.+\\.ts$': ['ts-jest', { diagnostics: false }] },
 });
 
-module.exports = { testTimeout: 120_000, maxWorkers: 1, projects: versions.map(project) };
+/** The suites whose behaviour both of Zapier's APIs share, once more with client credentials. */
+const withClientCredentials = (version) => ({
+	...project(version),
+	displayName: `n8n ${version}, client credentials`,
+	testMatch: ['**/callbacks.e2e.test.ts'],
+	setupFiles: [...project(version).setupFiles, '<rootDir>/test/connect-client-credentials.js'],
+});
+
+module.exports = {
+	testTimeout: 120_000,
+	maxWorkers: 1,
+	projects: versions.flatMap((version) => [project(version), withClientCredentials(version)]),
+};

@@ -5,7 +5,8 @@
  */
 import type { WorkflowImport } from './n8n';
 import { NODE_TYPE, PACKAGE_NAME } from './n8n';
-import { CREDENTIAL } from './stack';
+import { CLIENT_CREDENTIAL, CREDENTIAL } from './stack';
+import { CONNECT_BY, connectedWith, SDK_SEND_EMAIL } from './connectBy';
 import type { WorkflowNode } from './workflowParts';
 import { chain, nodeIds, splitOutNode, webhookNode } from './workflowParts';
 
@@ -18,14 +19,26 @@ export const triggerUrl = (n8nUrl: string, webhookId = TRIGGER_WEBHOOK_ID) => `$
 const id = nodeIds('c000');
 const webhook = (path: string, responseMode: 'lastNode' | 'onReceived') => webhookNode(id, path, responseMode);
 
+/** The imported credential of the kind the suite connects with (ZAPIER_CONNECT_BY). */
+const connected = connectedWith(CONNECT_BY, CONNECT_BY === 'clientCredentials' ? CLIENT_CREDENTIAL : CREDENTIAL);
+const action = CONNECT_BY === 'clientCredentials' ? SDK_SEND_EMAIL : 'core:x';
+
 const zapierRun = (parameters: Record<string, unknown>): WorkflowNode => ({
 	id: id(),
 	name: 'Run',
 	type: NODE_TYPE,
 	typeVersion: 1,
 	position: [0, 0],
-	parameters: { resource: 'actionRun', operation: 'run', action: 'core:x', inputsMode: 'json', inputs: '={{ $json }}', ...parameters },
-	credentials: { zapierOAuth2Api: CREDENTIAL },
+	parameters: {
+		resource: 'actionRun',
+		operation: 'run',
+		action,
+		inputsMode: 'json',
+		inputs: '={{ $json }}',
+		...connected.parameters,
+		...parameters,
+	},
+	credentials: connected.credentials,
 });
 
 const trigger = (webhookId: string, options: Record<string, unknown>, accept = 'proven'): WorkflowNode => ({
@@ -35,8 +48,8 @@ const trigger = (webhookId: string, options: Record<string, unknown>, accept = '
 	typeVersion: 1,
 	position: [0, 0],
 	webhookId,
-	parameters: { accept, options },
-	credentials: { zapierOAuth2Api: CREDENTIAL },
+	parameters: { accept, options, ...connected.parameters },
+	credentials: connected.credentials,
 });
 
 const allItems: WorkflowNode = {

@@ -13,7 +13,7 @@ import { checkId } from '../nodes/ZapierActions/helpers/validate';
 import { connectToSandbox } from '../sandbox/connect';
 import { ZapierSandbox } from '../sandbox/server';
 import type { ConnectBy } from './connectBy';
-import { clientCredentialsFor, CONNECT_BY, connectedWith } from './connectBy';
+import { clientCredentialsFor, CONNECT_BY, connectedWith, SDK_SEND_EMAIL } from './connectBy';
 import type { CredentialStore, WorkflowJson } from './engine';
 import { NodeTypes, oauth2CredentialStore } from './engine';
 
@@ -56,13 +56,7 @@ export interface WorkflowOptions {
 	continueOnFail?: boolean;
 }
 
-/**
- * Under client credentials, an action given by a free-form ID (the Partner API takes any, e.g.
- * `core:x`) stands for the sandbox's Send Email: the SDK API's action IDs name a real action.
- * IDs the node must refuse stay as they are.
- */
-export const SDK_SEND_EMAIL = 'MailerCLIAPI@1.0.0|write|send_email|core:101';
-
+/** A free-form action ID, under client credentials, as SDK_SEND_EMAIL; IDs the node must refuse stay as they are. */
 function forDialect(parameters: IDataObject, connectBy: ConnectBy): IDataObject {
 	const { action } = parameters;
 	if (connectBy !== 'clientCredentials' || typeof action !== 'string' || action.includes('|') || action.startsWith('=')) return parameters;

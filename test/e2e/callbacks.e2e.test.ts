@@ -4,6 +4,7 @@
  * forged; an execution waiting by callback is resumed by n8n's wait/resume, or passes its runs on
  * as still waiting when no callback comes in time.
  */
+import { CONNECT_BY, isApiRoute, PARTNER_ROUTE_OF } from '../../harness/connectBy';
 import { freePort } from '../../harness/n8n';
 import type { Stack } from '../../harness/stack';
 import { startStack } from '../../harness/stack';
@@ -50,11 +51,18 @@ async function answers(count: number, withinMs = 30_000): Promise<number[]> {
 	return stack.sandbox.counters.callbackAnswers.map((answer) => answer.status);
 }
 
-/** The API requests the sandbox answered, by route (its JWKS aside). */
+/** The API requests the sandbox answered, by route as the Partner API names it (its JWKS and token endpoint aside). */
 function apiRequests(): Record<string, number> {
 	const { requests } = stack.sandbox.counters;
-	return Object.fromEntries(Object.entries(requests).filter(([route]) => route.includes('/v2/')));
+	return Object.fromEntries(
+		Object.entries(requests)
+			.filter(([route]) => isApiRoute(route))
+			.map(([route, count]) => [PARTNER_ROUTE_OF[route] ?? route, count]),
+	);
 }
+
+/** Another Zapier account's run, in the dialect of the suite's credential. */
+const foreignRun = (url: string) => stack.sandbox.foreignRun(url, CONNECT_BY === 'clientCredentials' ? 'sdk' : 'partner');
 
 async function startRuns(count: number, callbackUrl: string): Promise<string[]> {
 	const items = Array.from({ length: count }, (_, n) => ({ n }));
@@ -110,7 +118,7 @@ describe('Zapier Action Run Trigger', () => {
 	});
 
 	test("another Zapier account's run, called back to the trigger's URL and genuinely signed, starts no execution", async () => {
-		stack.sandbox.foreignRun(triggerUrl(stack.n8n.url));
+		foreignRun(triggerUrl(stack.n8n.url));
 		expect(await answers(1)).toEqual([401]);
 		await sleep(1_500);
 		expect(capture.requests).toEqual([]);
@@ -119,7 +127,7 @@ describe('Zapier Action Run Trigger', () => {
 	test("accepting any run of the credential's account: a run pasted by hand is read and starts one execution; another account's starts none", async () => {
 		stack.sandbox.configure({ callbackSignature: 'unbound' });
 		const url = triggerUrl(stack.n8n.url, ACCOUNT_TRIGGER_WEBHOOK_ID);
-		stack.sandbox.foreignRun(url);
+		foreignRun(url);
 		expect(await answers(1)).toEqual([404]);
 		const [id] = await startRuns(1, url);
 		expect((await reports('/trigger-account', 1)).map((run) => run.id)).toEqual([id]);

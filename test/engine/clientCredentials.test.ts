@@ -54,7 +54,7 @@ describe('the token', () => {
 		expect(requests('POST /v2/action-runs')).toBe(30);
 	});
 
-	test('a 401 is answered with one fresh exchange and one more try, never a loop', async () => {
+	test('a 401 is answered with one fresh exchange and one more try; the node tries twice more, never in a loop', async () => {
 		engine.sandbox.injectFaults('POST', { status: 401 });
 		const before = tokenRequests();
 		expect(errorOf(await sendEmail())).toBeUndefined();
@@ -63,13 +63,14 @@ describe('the token', () => {
 		expect(engine.sandbox.counters.runsCreated).toBe(1);
 
 		engine.sandbox.reset();
-		engine.sandbox.injectFaults('POST', { status: 401 }, { status: 401 }, { status: 401 });
+		engine.sandbox.injectFaults('POST', ...Array(7).fill({ status: 401 }));
 		const again = tokenRequests();
 		const error = errorOf(await sendEmail());
 		expect(error?.message).toContain('HTTP 401');
 		expect(error?.description).toContain('Zapier refused a token just exchanged for the client credentials');
-		expect(tokenRequests() - again).toBe(1);
-		expect(requests('POST /v2/action-runs')).toBe(2);
+		// Three tries, each sent twice around one exchange: six requests, three exchanges, and no more.
+		expect(tokenRequests() - again).toBe(3);
+		expect(requests('POST /v2/action-runs')).toBe(6);
 		expect(engine.sandbox.counters.runsCreated).toBe(0);
 	});
 

@@ -9,7 +9,7 @@ import type { ICredentialDataDecryptedObject, IDataObject, ILoadOptionsFunctions
 import type { Execution, WorkflowJson } from '../../harness/engine';
 import { loadOptionsContext, runWorkflow, startWorkflow } from '../../harness/engine';
 import type { ConnectBy } from '../../harness/connectBy';
-import { CONNECT_BY } from '../../harness/connectBy';
+import { CONNECT_BY, isApiRoute, PARTNER_ROUTE_OF, routeOf } from '../../harness/connectBy';
 import type { Engine, WorkflowOptions } from '../../harness/workflows';
 import { connectCredential, CREDENTIAL_ID, startEngine, workflow, ZAPIER_NODE } from '../../harness/workflows';
 import type { RateLimiter } from '../../nodes/ZapierActions/transport/rateLimit';
@@ -51,21 +51,6 @@ export interface EngineTest extends Engine {
 	/** What the editor asks the node with, given its parameters. */
 	context(parameters: IDataObject): ILoadOptionsFunctions;
 }
-
-/** The SDK API's route for what a Partner API route does. */
-const SDK_ROUTE_OF: Record<string, string> = {
-	'POST /v2/action-runs': 'POST /actions/v1/runs',
-	'GET /v2/action-runs/:id': 'GET /actions/v1/runs/:id',
-	'GET /v2/apps': 'GET /v4/implementations-meta/lookup/',
-	'GET /v2/actions': 'GET /v4/implementations/',
-	'GET /v2/authentications': 'GET /v4/authentications',
-	'POST /v2/actions/:id/inputs': 'POST /v4/implementations/needs/',
-	'POST /v2/actions/:id/inputs/:input/choices': 'POST /v4/implementations/choices/',
-};
-
-const PARTNER_ROUTE_OF = Object.fromEntries(Object.entries(SDK_ROUTE_OF).map(([partner, sdk]) => [sdk, partner]));
-const routeOf = (connectBy: ConnectBy, route: string) => (connectBy === 'clientCredentials' ? (SDK_ROUTE_OF[route] ?? route) : route);
-const isApiRoute = (route: string) => ['/v2/', '/v4/', '/actions/v1/'].some((part) => route.includes(part));
 
 /** Registers the file's hooks; what it returns is usable inside tests and hooks. */
 export function useEngine(setup: EngineSetup = {}): EngineTest {

@@ -173,9 +173,7 @@ export async function zapierRequest(ctx: ZapierContext, request: ZapierRequest):
 		if (failure.kind === 'cancelled') throw cancelledError(ctx);
 		const isRateLimit = failure.kind === 'http' && failure.status === 429;
 		if (isRateLimit) rateLimited++;
-		// n8n already exchanged client credentials again after the 401 and re-sent once: no more.
-		const refusedAgain = failure.kind === 'http' && failure.status === 401 && credential.connectBy === 'clientCredentials';
-		const decision = refusedAgain ? { retry: false as const } : decideRetry(request.kind, failure, attempts, rateLimited, Date.now());
+		const decision = decideRetry(request.kind, failure, attempts, rateLimited, Date.now());
 		if (!decision.retry) {
 			throw requestError(ctx.getNode(), { kind: request.kind, itemIndex: request.itemIndex, url: url.value, credential }, failure);
 		}

@@ -23,7 +23,7 @@ export const RETRY_LIMITS = {
 	rateLimitCooldownMs: 60_000,
 	/** Never wait longer than this on one Retry-After. */
 	maxRateLimitWaitMs: 120_000,
-	/** Attempts of a request answered 401: n8n renews the token on each, another request may have rotated it. */
+	/** Attempts of a request answered 401: n8n renews the token (or exchanges client credentials) once on each; another request may have rotated it. */
 	maxUnauthorizedAttempts: 3,
 	backoffBaseMs: 500,
 	backoffMaxMs: 8_000,
