@@ -9,6 +9,7 @@ import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 
 import { callbackWorkflows, triggerUrl } from '../harness/callbackWorkflows';
+import { CONNECT_BY, isApiRoute, SDK_SEND_EMAIL } from '../harness/connectBy';
 import { CaptureServer } from '../harness/capture';
 import { outputOf, runWorkflow } from '../harness/engine';
 import { freePort } from '../harness/n8n';
@@ -48,8 +49,12 @@ interface Figures {
 	lagP95: number;
 }
 
+/** The credential the benchmark connects with (ZAPIER_CONNECT_BY), and its API's run routes. */
+const CLIENT_CREDENTIALS = CONNECT_BY === 'clientCredentials';
+const isRunRoute = (route: string) => route.includes('/v2/action-runs') || route.includes('/actions/v1/runs');
+
 function figures(sandbox: ZapierSandbox, startedAt: number, items: number): Figures {
-	const apiRequests = sandbox.counters.log.filter((entry) => entry.route.includes('/v2/action-runs')).length;
+	const apiRequests = sandbox.counters.log.filter((entry) => isRunRoute(entry.route)).length;
 	const lags = [...sandbox.runs.values()]
 		.filter((run) => run.seenFinishedAt)
 		.map((run) => run.seenFinishedAt! - (run.createdAt + run.durationMs));
@@ -93,8 +98,19 @@ async function node(engine: Engine, runDurations: number[]): Promise<Figures> {
 /** What a first attempt looks like: one item after another, a read every second, no limiter. */
 async function naive(engine: Engine, runDurations: number[]): Promise<Figures> {
 	rateLimited(engine, runDurations);
-	const token = (engine.credentials.get(CREDENTIAL_ID).oauthTokenData as { access_token: string }).access_token;
-	const api = axios.create({ baseURL: engine.sandbox.url, headers: { Authorization: `Bearer ${token}` }, validateStatus: () => true });
+	const credential = engine.credentials.get(CREDENTIAL_ID);
+	const authorization = CLIENT_CREDENTIALS
+		? `JWT ${String(credential.accessToken)}`
+		: `Bearer ${(credential.oauthTokenData as { access_token: string }).access_token}`;
+	const api = axios.create({ baseURL: engine.sandbox.url, headers: { Authorization: authorization }, validateStatus: () => true });
+	const [runs, action] = CLIENT_CREDENTIALS
+		? ['/api/v0/sdk/zapier/api/actions/v1/runs', SDK_SEND_EMAIL]
+		: ['/v2/action-runs', 'core:bench'];
+	const [selectedApi, actionType, actionKey, actionId] = action.split('|');
+	const body = (n: number) =>
+		CLIENT_CREDENTIALS
+			? { data: { selected_api: selectedApi, action_type: actionType, action_key: actionKey, action_id: actionId, inputs: { n } } }
+			: { data: { action, authentication: null, inputs: { n } } };
 	const send = async (method: 'get' | 'post', path: string, body?: unknown) => {
 		for (;;) {
 			const response = await api.request({ method, url: path, data: body });
@@ -104,11 +120,11 @@ async function naive(engine: Engine, runDurations: number[]): Promise<Figures> {
 	};
 	const startedAt = Date.now();
 	for (let n = 0; n < runDurations.length; n++) {
-		const created = await send('post', '/v2/action-runs', { data: { action: 'core:bench', authentication: null, inputs: { n } } });
+		const created = await send('post', runs, body(n));
 		const id = created.data.data.id as string;
 		for (;;) {
 			await new Promise((r) => setTimeout(r, 1_000));
-			const read = await send('get', `/v2/action-runs/${id}`);
+			const read = await send('get', `${runs}/${id}`);
 			if (['success', 'error'].includes(read.data?.data?.status)) break;
 		}
 	}
@@ -196,7 +212,7 @@ async function callbacks(runDurations: number[]): Promise<{ trigger: CallbackFig
 	const measure = (startedAt: number, delivered: Array<{ id: string; at: number }>): CallbackFigures => {
 		const runs = stack.sandbox.runs;
 		const lags = delivered.map(({ id, at }) => at - (runs.get(id)!.createdAt + runs.get(id)!.durationMs));
-		const apiRequests = stack.sandbox.counters.log.filter((entry) => entry.route.includes('/v2/')).length;
+		const apiRequests = stack.sandbox.counters.log.filter((entry) => isApiRoute(entry.route)).length;
 		return {
 			seconds: (Math.max(...delivered.map(({ at }) => at)) - startedAt) / 1000,
 			requestsPerRun: apiRequests / Math.max(1, stack.sandbox.counters.runsCreated),
@@ -263,10 +279,11 @@ async function main() {
 
 	const row = (name: string, x: Figures) =>
 		`| ${name} | ${f(x.seconds, 1)} | ${f(x.seconds / idealSeconds)} | ${f(x.requestsPerRun)} | ${x.rateLimited} | ${x.runsCreated} / ${x.items} | ${f(x.lagP50)} | ${f(x.lagP95)} |`;
-	const report = `# Benchmark figures
+	const report = `# Benchmark figures${CLIENT_CREDENTIALS ? ": client credentials (the API behind Zapier's SDK)" : ''}
 
 Measured ${new Date().toISOString().slice(0, 10)} on ${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node.js ${process.version}
-(a shared machine: times vary from run to run). Reproduce with \`npm run bench\` (\`BENCH_RUNS\`, \`BENCH_BULK\` to change the sizes).
+(a shared machine: times vary from run to run). Reproduce with \`npm run bench\` (\`BENCH_RUNS\`, \`BENCH_BULK\` to change the sizes;
+\`npm run bench:client-credentials\` for the API behind Zapier's SDK, whose figures are in ${CLIENT_CREDENTIALS ? 'this file' : '[results-client-credentials.md](results-client-credentials.md)'}).
 
 ## ${RUNS} runs with waiting, under a rate limit of ${LIMIT} requests per ${WINDOW_MS / 1000} s
 The sandbox enforces the limit (a 429 and a ${WINDOW_MS / 1000} s cooldown past it); the credential is set to the same limit;
@@ -320,7 +337,7 @@ p95 lag: ${f(
 
 Memory is the whole process: n8n's engine, the node and the sandbox serving it, with no rate limit.
 `;
-	writeFileSync(join(__dirname, 'results.md'), report);
+	writeFileSync(join(__dirname, CLIENT_CREDENTIALS ? 'results-client-credentials.md' : 'results.md'), report);
 	console.log(`\n${report}`);
 }
 

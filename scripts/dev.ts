@@ -1,9 +1,9 @@
 /**
  * `npm run dev`: the local Zapier sandbox and a real n8n with this package, an owner account, the
- * example workflow and a Zapier credential already connected to the sandbox. Stops on Ctrl-C.
+ * example workflows and both Zapier credentials already connected to the sandbox. Stops on Ctrl-C.
  */
 import { OWNER } from '../harness/n8n';
-import { EXAMPLE_WORKFLOW_ID, startStack } from '../harness/stack';
+import { CLIENT_EXAMPLE_WORKFLOW_ID, EXAMPLE_WORKFLOW_ID, startStack } from '../harness/stack';
 
 async function main() {
 	const port = Number(process.env.N8N_PORT ?? 5678);
@@ -11,9 +11,12 @@ async function main() {
 	console.log('Starting the Zapier sandbox and n8n (the first run installs n8n: several minutes) ...');
 	const stack = await startStack({ n8nPort: port, sandboxPort, sandbox: { runDurationMs: 2_000 } });
 	console.log(`
-n8n is ready:      ${stack.n8n.url}/workflow/${EXAMPLE_WORKFLOW_ID}
+n8n is ready:      ${stack.n8n.url}/workflow/${CLIENT_EXAMPLE_WORKFLOW_ID} (client credentials)
+                   ${stack.n8n.url}/workflow/${EXAMPLE_WORKFLOW_ID} (partner OAuth2)
   sign in with     ${OWNER.email} / ${OWNER.password}
-  then press "Execute workflow".
+  then press "Execute workflow". New credentials: client ID ${stack.sandbox.config.clientCredentials.clientId},
+  secret ${stack.sandbox.config.clientCredentials.clientSecret}, API Base URL ${stack.sandbox.url},
+  Token URL ${stack.sandbox.url}/oauth/token/
 Zapier sandbox:    ${stack.sandbox.url} (state: ${stack.sandbox.url}/__sandbox/state)
 Press Ctrl-C to stop.`);
 	const stop = () => void stack.stop().then(() => process.exit(0));
