@@ -24,7 +24,7 @@ const project = (version) => ({
 const withClientCredentials = (version) => ({
 	...project(version),
 	displayName: `n8n ${version}, client credentials`,
-	testMatch: ['**/callbacks.e2e.test.ts'],
+	testMatch: ['**/callbacks.e2e.test.ts', '**/agent.e2e.test.ts'],
 	setupFiles: [...project(version).setupFiles, '<rootDir>/test/connect-client-credentials.js'],
 });
 

@@ -20,6 +20,7 @@ import {
 	RUN_NODE,
 	RUN_TOOL,
 	agentWorkflows,
+	MAILER_CONNECTION,
 	openAiCredential,
 } from './agentWorkflows';
 import { byTestId, launchBrowser, signIn } from './editor';
@@ -104,7 +105,7 @@ test("the model's tool call runs the action with the arguments it chose, and its
 	expect(sandbox.counters.runsCreated).toBe(1);
 	const [run] = sandbox.runs.values();
 	expect(run.actionKey).toBe('send_email');
-	expect(run.authentication).toBe('auth_mailer_work');
+	expect(run.authentication).toBe(MAILER_CONNECTION);
 	expect(run.inputs).toEqual(args);
 
 	expect(model.requests).toHaveLength(2);

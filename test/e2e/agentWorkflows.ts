@@ -6,7 +6,8 @@
  */
 import type { CredentialImport, WorkflowImport } from '../../harness/n8n';
 import { NODE_TYPE } from '../../harness/n8n';
-import { CREDENTIAL } from '../../harness/stack';
+import { CONNECT_BY, connectedWith } from '../../harness/connectBy';
+import { CLIENT_CREDENTIAL, CREDENTIAL } from '../../harness/stack';
 import { nodeIds, webhookNode } from '../../harness/workflowParts';
 import { APPS } from '../../sandbox/catalog';
 import { MODEL } from '../openaiStub';
@@ -46,6 +47,11 @@ const mapperField = (id: string, displayName: string, required: boolean) => ({
 
 const id = nodeIds('9000');
 
+/** The suite's credential (ZAPIER_CONNECT_BY), and the picks in that API's IDs. */
+const connected = connectedWith(CONNECT_BY, CONNECT_BY === 'clientCredentials' ? CLIENT_CREDENTIAL : CREDENTIAL);
+const byClient = CONNECT_BY === 'clientCredentials';
+export const MAILER_CONNECTION = byClient ? '1001' : 'auth_mailer_work';
+
 function sendEmailTool(timeoutSeconds: number) {
 	return {
 		id: id(),
@@ -56,9 +62,10 @@ function sendEmailTool(timeoutSeconds: number) {
 		parameters: {
 			resource: 'actionRun',
 			operation: 'run',
-			app: { __rl: true, mode: 'list', value: MAILER.id, cachedResultName: MAILER.title },
+			...connected.parameters,
+			app: { __rl: true, mode: 'list', value: byClient ? 'MailerCLIAPI' : MAILER.id, cachedResultName: MAILER.title },
 			action: { __rl: true, mode: 'list', value: 'send_email', cachedResultName: 'Send Email (write)' },
-			authenticationId: { __rl: true, mode: 'list', value: 'auth_mailer_work', cachedResultName: 'work@example.com' },
+			authenticationId: { __rl: true, mode: 'list', value: MAILER_CONNECTION, cachedResultName: 'work@example.com' },
 			inputsMode: 'map',
 			inputFields: {
 				mappingMode: 'defineBelow',
@@ -75,7 +82,7 @@ function sendEmailTool(timeoutSeconds: number) {
 			waitForCompletion: true,
 			options: { timeout: timeoutSeconds },
 		},
-		credentials: { zapierOAuth2Api: CREDENTIAL },
+		credentials: connected.credentials,
 	};
 }
 
@@ -88,12 +95,13 @@ function getRunTool() {
 		position: [720, 240],
 		parameters: {
 			resource: 'actionRun',
+			...connected.parameters,
 			operation: 'get',
 			runId: fromAi('runId', 'The id of a Zapier action run that an earlier call returned as still waiting'),
 			waitForCompletion: true,
 			options: { timeout: 30 },
 		},
-		credentials: { zapierOAuth2Api: CREDENTIAL },
+		credentials: connected.credentials,
 	};
 }
 
