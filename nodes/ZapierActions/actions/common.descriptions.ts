@@ -7,8 +7,8 @@ import type { ConnectBy } from '../transport/credentialKinds';
 import { CREDENTIAL_KINDS } from '../transport/credentialKinds';
 
 /**
- * How the node connects to Zapier. Saved workflows (versions before `newSince`) keep the Partner
- * OAuth2 they were made with; new nodes start with client credentials, which every Zapier user has.
+ * How the node connects to Zapier. Nodes of `oldVersions` (saved workflows) keep the Partner OAuth2
+ * they were made with; `newVersions` start with client credentials, which every Zapier user has.
  */
 export function authenticationChoice(oldVersions: number[], newVersions: number[]): INodeProperties[] {
 	const choice = (versions: number[], value: ConnectBy): INodeProperties => ({
