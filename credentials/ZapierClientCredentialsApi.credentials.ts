@@ -10,6 +10,7 @@ import type {
 } from 'n8n-workflow';
 
 import { authorizationHeader, issuedToken, TOKEN_URL } from '../nodes/ZapierActions/transport/clientCredentials';
+import { CREDENTIAL_KINDS } from '../nodes/ZapierActions/transport/credentialKinds';
 import { requestSettings } from './zapierSettings';
 
 /**
@@ -17,6 +18,8 @@ import { requestSettings } from './zapierSettings';
  * create-client-credentials`): the API behind Zapier's SDK, acting as that user on their own
  * connections. n8n asks for a token when it has none and again after a 401.
  */
+const DEFAULT_BASE_URL = CREDENTIAL_KINDS.clientCredentials.defaultBaseUrl;
+
 export class ZapierClientCredentialsApi implements ICredentialType {
 	name = 'zapierClientCredentialsApi';
 
@@ -47,7 +50,7 @@ export class ZapierClientCredentialsApi implements ICredentialType {
 			displayName: 'API Base URL',
 			name: 'apiBaseUrl',
 			type: 'string',
-			default: 'https://sdkapi.zapier.com',
+			default: DEFAULT_BASE_URL,
 			description: "The API behind Zapier's SDK, or a proxy or local sandbox that speaks it",
 		},
 		{
@@ -86,7 +89,7 @@ export class ZapierClientCredentialsApi implements ICredentialType {
 
 	test: ICredentialTestRequest = {
 		request: {
-			baseURL: '={{ ($credentials.apiBaseUrl || "https://sdkapi.zapier.com").replace(/\\/+$/, "") }}',
+			baseURL: `={{ ($credentials.apiBaseUrl || "${DEFAULT_BASE_URL}").replace(/\\/+$/, "") }}`,
 			url: '/api/v0/sdk/zapier/api/v4/authentications',
 			qs: { owner: 'me', limit: 1 },
 			disableFollowRedirect: true,

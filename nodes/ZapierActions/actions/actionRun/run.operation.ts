@@ -198,8 +198,8 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, shared
 	const byCallback = wait && waitsByCallback(this, options, itemIndex, shared);
 	const callbackUrl = byCallback ? { callback_url: await resumeUrl(this, itemIndex) } : await readCallbackUrl(this, options, itemIndex);
 
-	const page = isEmpty(options.page) ? {} : { page: String(options.page).trim() };
-	const { id, pressure } = await runOnce(this, itemIndex, shared, { inputs, ...page, ...callbackUrl });
+	const startPage = isEmpty(options.page) ? {} : { page: String(options.page).trim() };
+	const { id, pressure } = await runOnce(this, itemIndex, shared, { inputs, ...startPage, ...callbackUrl });
 	if (!wait) return [{ json: { id, status: 'waiting' } }];
 	if (byCallback) {
 		shared.callbackDeadline = Math.max(shared.callbackDeadline ?? 0, Date.now() + timeout);

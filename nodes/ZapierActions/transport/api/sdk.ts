@@ -70,33 +70,25 @@ function fieldsBody(request: FieldsRequest, ref: ActionRef): IDataObject {
 	};
 }
 
+/** The lookup of the apps matching `query` (all apps without one), or none when the search finds nothing. */
+async function appsLookup(ctx: ZapierContext, query: string | undefined): Promise<List | undefined> {
+	if (!query) return list(LOOKUP, { latest_only: 'true', selected_apis: '', limit: PAGE_SIZE });
+	const found = await readPage(ctx, list(SEARCH, { term: query }));
+	const ids = [...new Set(found.data.map((app) => app.id).filter((id): id is string => typeof id === 'string' && id !== ''))];
+	return ids.length ? list(LOOKUP, { selected_apis: ids.join(','), limit: PAGE_SIZE }) : undefined;
+}
+
 export const sdkApi: ZapierDialect = {
 	async appsPage(ctx, query, cursor) {
-		if (cursor !== undefined) {
-			const page = await readPage(ctx, list(LOOKUP, {}), cursor);
-			return { apps: page.data.map(appOf), next: page.next };
-		}
-		let lookup = list(LOOKUP, { latest_only: 'true', selected_apis: '', limit: PAGE_SIZE });
-		if (query) {
-			const found = await readPage(ctx, list(SEARCH, { term: query }));
-			const ids = [...new Set(found.data.map((app) => app.id).filter((id): id is string => typeof id === 'string' && id !== ''))];
-			if (!ids.length) return { apps: [] };
-			lookup = list(LOOKUP, { selected_apis: ids.join(','), limit: PAGE_SIZE });
-		}
-		const page = await readPage(ctx, lookup);
+		const lookup = cursor !== undefined ? list(LOOKUP, {}) : await appsLookup(ctx, query);
+		if (!lookup) return { apps: [] };
+		const page = await readPage(ctx, lookup, cursor);
 		return { apps: page.data.map(appOf), next: page.next };
 	},
 
 	async apps(ctx, query) {
-		const apps: IDataObject[] = [];
-		let page = await sdkApi.appsPage(ctx, query);
-		apps.push(...page.apps);
-		for (let count = 1; page.next !== undefined; count++) {
-			if (count >= MAX_PAGES) throw new NodeOperationError(ctx.getNode(), `Zapier's list of apps has more than ${MAX_PAGES} pages`);
-			page = await sdkApi.appsPage(ctx, query, page.next);
-			apps.push(...page.apps);
-		}
-		return apps;
+		const lookup = await appsLookup(ctx, query);
+		return lookup ? (await readAllPages(ctx, lookup)).map(appOf) : [];
 	},
 
 	async app(ctx, id) {
