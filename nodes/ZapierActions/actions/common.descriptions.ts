@@ -106,6 +106,39 @@ export const authenticationLocator = locator(
 	'e.g. example_QVaAreV1',
 );
 
+export const triggerLocator = locator(
+	{
+		displayName: 'Trigger',
+		name: 'action',
+		required: true,
+		description:
+			"The app's trigger (its read actions) whose events start this workflow. Picked from the list, it follows the app's current version.",
+	},
+	'searchTriggers',
+	'e.g. MailerCLIAPI@1.0.0|read|new_email|core:103',
+);
+
+/** The chosen action's (or trigger's) input fields as Zapier lists them, with their choices. */
+export const inputFieldsMapper: INodeProperties = {
+	displayName: 'Input Fields',
+	name: 'inputFields',
+	type: 'resourceMapper',
+	noDataExpression: true,
+	default: { mappingMode: 'defineBelow', value: null },
+	required: true,
+	typeOptions: {
+		loadOptionsDependsOn: ['app.value', 'action.value', 'authenticationId.value'],
+		resourceMapper: {
+			resourceMapperMethod: 'getInputFields',
+			mode: 'add',
+			fieldWords: { singular: 'input', plural: 'inputs' },
+			addAllFields: true,
+			multiKeyMatch: false,
+			supportAutoMap: false,
+		},
+	},
+};
+
 export const DEFAULT_TIMEOUT_SECONDS = 180;
 
 export const timeoutOption: INodeProperties = {

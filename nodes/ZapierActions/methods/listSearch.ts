@@ -44,6 +44,15 @@ export async function searchActions(this: ILoadOptionsFunctions, filter?: string
 	return { results };
 }
 
+/** The app's triggers (its read actions), for the Zapier Trigger node. */
+export async function searchTriggers(this: ILoadOptionsFunctions, filter?: string): Promise<INodeListSearchResult> {
+	const triggers = await dialectOf(this).actions(this, chosenApp(this), 'READ');
+	const results = triggers
+		.filter((trigger) => matches(filter, trigger.title, trigger.key, trigger.description))
+		.map((trigger) => ({ name: String(trigger.title), value: String(trigger.key), description: trigger.description as string }));
+	return { results };
+}
+
 /** The user's connected accounts for the app; expired ones are flagged, and "none" offered when the app needs no account. */
 export async function searchAuthentications(this: ILoadOptionsFunctions, filter?: string): Promise<INodeListSearchResult> {
 	const appId = chosenApp(this);

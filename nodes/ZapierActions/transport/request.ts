@@ -2,10 +2,12 @@ import type {
 	ICredentialsDecrypted,
 	IDataObject,
 	IExecuteFunctions,
+	IHookFunctions,
 	IHttpRequestMethods,
 	IHttpRequestOptions,
 	ILoadOptionsFunctions,
 	IN8nHttpFullResponse,
+	IPollFunctions,
 	IWebhookFunctions,
 } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
@@ -36,8 +38,8 @@ const CREDENTIAL_NUMBERS: Record<'rateLimit' | 'rateLimitWindowSeconds' | 'reque
 	requestTimeoutSeconds: { field: 'Request Timeout (Seconds)', min: 1, max: 3_600, fallback: 30 },
 };
 
-/** Where the node talks to Zapier: running, filling the editor's lists, or resuming on a callback. */
-export type ZapierContext = IExecuteFunctions | ILoadOptionsFunctions | IWebhookFunctions;
+/** Where the node talks to Zapier: running, filling the editor's lists, receiving callbacks, or as a trigger's lifecycle and polls. */
+export type ZapierContext = IExecuteFunctions | ILoadOptionsFunctions | IWebhookFunctions | IHookFunctions | IPollFunctions;
 
 export interface ZapierRequest {
 	method: IHttpRequestMethods;
@@ -48,6 +50,10 @@ export interface ZapierRequest {
 	query?: Query | URLSearchParams;
 	/** `create` requests are never re-sent once they may have reached Zapier. */
 	kind: RequestKind;
+	/** What a `create` request makes, as its error tells: "the run" unless said otherwise. */
+	creates?: string;
+	/** Error statuses answered as a response (their JSON body), for the caller to read: 404 for "none", say. */
+	accept?: readonly number[];
 	body?: IDataObject;
 	itemIndex?: number;
 	/** Epoch ms: nothing is waited for past it, and a request still unanswered then is abandoned. */
@@ -171,11 +177,18 @@ export async function zapierRequest(ctx: ZapierContext, request: ZapierRequest):
 		if (answer.kind === 'ok') return { status: answer.status, body: answer.body, pressure: limiter.pressure(Date.now()), base };
 		const failure: Failure = answer;
 		if (failure.kind === 'cancelled') throw cancelledError(ctx);
+		if (failure.kind === 'http' && request.accept?.includes(failure.status)) {
+			return { status: failure.status, body: isJsonObject(failure.body) ? failure.body : {}, pressure: limiter.pressure(Date.now()), base };
+		}
 		const isRateLimit = failure.kind === 'http' && failure.status === 429;
 		if (isRateLimit) rateLimited++;
 		const decision = decideRetry(request.kind, failure, attempts, rateLimited, Date.now());
 		if (!decision.retry) {
-			throw requestError(ctx.getNode(), { kind: request.kind, itemIndex: request.itemIndex, url: url.value, credential }, failure);
+			throw requestError(
+				ctx.getNode(),
+				{ kind: request.kind, creates: request.creates, itemIndex: request.itemIndex, url: url.value, credential },
+				failure,
+			);
 		}
 		// A 429 cools the whole credential down; the next slot comes after it.
 		if (isRateLimit) limiter.coolDown(Date.now() + decision.delayMs);

@@ -36,10 +36,11 @@ function redirectTarget(failure: Extract<Failure, { kind: 'http' }>, url: string
 /** The error for a request that failed for good. A cancellation is told by the caller. */
 export function requestError(
 	node: INode,
-	request: { kind: RequestKind; itemIndex?: number; url: string; credential: CredentialKind },
+	request: { kind: RequestKind; creates?: string; itemIndex?: number; url: string; credential: CredentialKind },
 	failure: Exclude<Failure, { kind: 'cancelled' }>,
 ): NodeApiError | NodeOperationError {
 	const { itemIndex, url, credential } = request;
+	const made = `Zapier may have created ${request.creates ?? 'the run'}`;
 	const mayExist = request.kind === 'create' && !provesNothingDone(failure);
 	const atMostOnce =
 		'It was not sent again, so that the action runs at most once: check the action history in Zapier before running this item again.';
@@ -50,7 +51,7 @@ export function requestError(
 
 	if (failure.kind === 'http' && failure.status >= 300 && failure.status < 400) {
 		const redirect = `Zapier answered with a redirect (HTTP ${failure.status}${redirectTarget(failure, url)}), which this node never follows`;
-		const message = mayExist ? `Zapier may have created the run: ${redirect.replace(/^Zapier answered/, 'it answered')}` : redirect;
+		const message = mayExist ? `${made}: ${redirect.replace(/^Zapier answered/, 'it answered')}` : redirect;
 		const description = `Zapier's API never redirects, and following one could send the token elsewhere: check the API base URL of the credential.${mayExist ? ` ${atMostOnce}` : ''}`;
 		return mark(
 			new NodeApiError(
@@ -71,7 +72,7 @@ export function requestError(
 		const errors = zapierErrors(failure.body);
 		const detail = errors.length ? errors.map(describeZapierError).join('; ') : `HTTP ${failure.status}`;
 		const message = mayExist
-			? `Zapier may have created the run: the request failed with HTTP ${failure.status} after reaching Zapier`
+			? `${made}: the request failed with HTTP ${failure.status} after reaching Zapier`
 			: `Zapier refused the request (HTTP ${failure.status}): ${detail}`;
 		const pointers = errors.map((error) => error.source?.pointer).filter((pointer): pointer is string => typeof pointer === 'string');
 		const description = mayExist
@@ -105,7 +106,7 @@ export function requestError(
 		});
 	}
 	// The code goes in the description: n8n replaces messages that name a Node.js error code.
-	const message = mayExist ? 'Zapier may have created the run: the connection failed after the request was sent' : 'Could not reach Zapier';
+	const message = mayExist ? `${made}: the connection failed after the request was sent` : 'Could not reach Zapier';
 	const cause = `${failure.message} (${failure.code}).`;
 	const description = mayExist
 		? `${cause} ${atMostOnce}`

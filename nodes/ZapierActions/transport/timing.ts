@@ -1,11 +1,11 @@
 /** Waiting without outliving the execution: every wait stops when it is cancelled, and clears its timer. */
-import type { IExecuteFunctions, ILoadOptionsFunctions, IWebhookFunctions } from 'n8n-workflow';
+import type { IExecuteFunctions, IHookFunctions, ILoadOptionsFunctions, IPollFunctions, IWebhookFunctions } from 'n8n-workflow';
 import { NodeOperationError, sleep } from 'n8n-workflow';
 
 /** The longest a Node.js timer waits: a longer one fires at once. */
 const MAX_TIMER_MS = 2_147_483_647;
 
-type Context = IExecuteFunctions | ILoadOptionsFunctions | IWebhookFunctions;
+type Context = IExecuteFunctions | ILoadOptionsFunctions | IWebhookFunctions | IHookFunctions | IPollFunctions;
 
 export function cancelSignal(ctx: Context): AbortSignal | undefined {
 	return 'getExecutionCancelSignal' in ctx && typeof ctx.getExecutionCancelSignal === 'function'

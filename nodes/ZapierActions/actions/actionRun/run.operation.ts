@@ -12,7 +12,15 @@ import { dialectOf } from '../../transport/api/dialect';
 import { callbackProofKey } from '../../transport/callbacks';
 import type { ZapierResponse } from '../../transport/request';
 import { refusedPointers, runMayExist } from '../../transport/requestErrors';
-import { actionLocator, actionTypeFilter, appLocator, authenticationLocator, onTimeoutOption, timeoutOption } from '../common.descriptions';
+import {
+	actionLocator,
+	actionTypeFilter,
+	appLocator,
+	authenticationLocator,
+	inputFieldsMapper,
+	onTimeoutOption,
+	timeoutOption,
+} from '../common.descriptions';
 import type { ExecutionShared } from '../operation';
 import type { Picks } from '../picks';
 import { readPicks } from '../picks';
@@ -47,26 +55,7 @@ const properties: INodeProperties[] = [
 	// Map Each Field for new nodes (version 1.1); version 1 keeps JSON, the default its workflows were saved with.
 	{ ...inputsMode, default: 'json', displayOptions: { show: { '@version': [1] } } },
 	{ ...inputsMode, default: 'map', displayOptions: { show: { '@version': [1.1, 1.2] } } },
-	{
-		displayName: 'Input Fields',
-		name: 'inputFields',
-		type: 'resourceMapper',
-		noDataExpression: true,
-		default: { mappingMode: 'defineBelow', value: null },
-		required: true,
-		displayOptions: { show: { inputsMode: ['map'] } },
-		typeOptions: {
-			loadOptionsDependsOn: ['app.value', 'action.value', 'authenticationId.value'],
-			resourceMapper: {
-				resourceMapperMethod: 'getInputFields',
-				mode: 'add',
-				fieldWords: { singular: 'input', plural: 'inputs' },
-				addAllFields: true,
-				multiKeyMatch: false,
-				supportAutoMap: false,
-			},
-		},
-	},
+	{ ...inputFieldsMapper, displayOptions: { show: { inputsMode: ['map'] } } },
 	{
 		displayName: 'Inputs (JSON)',
 		name: 'inputs',

@@ -46,7 +46,7 @@ function actionRef(ctx: ZapierContext, actionId: string): ActionRef {
 }
 
 /** The connection as the API takes it: the number its listing gives, or the text given. */
-function connectionId(authentication: string | null): number | string | undefined {
+export function connectionId(authentication: string | null): number | string | undefined {
 	if (authentication === null) return undefined;
 	return /^\d{1,15}$/.test(authentication) ? Number(authentication) : authentication;
 }

@@ -1,0 +1,109 @@
+/**
+ * The one routine of both ways to receive: lease a batch, make its items, hand them to n8n, then
+ * acknowledge. A test (the editor's Fetch Test Event) releases instead: nothing is consumed.
+ */
+import type { INodeExecutionData } from 'n8n-workflow';
+
+import { triggerInbox } from '../ZapierActions/transport/api/triggerInbox';
+import { connection } from '../ZapierActions/transport/request';
+import type { Redeliveries } from './events';
+import { leaseSeconds, remember, sortLease } from './events';
+import type { InboxProblem } from './inboxStates';
+import { initializationProblem, isResumable, pausedProblem } from './inboxStates';
+import { memoryOf } from './lifecycle';
+import type { TriggerContext } from './subscription';
+
+export interface DeliveryOptions {
+	batchSize: number;
+	redeliveries: Redeliveries;
+	resumeWhenPaused: boolean;
+	/** Lease and release: show the events without taking them. */
+	test: boolean;
+}
+
+export type Delivery =
+	| { kind: 'events'; items: INodeExecutionData[]; done: () => Promise<void> }
+	| { kind: 'problem'; problem: InboxProblem }
+	| { kind: 'missing' };
+
+/** Room left before a lease ends for the acknowledgement to arrive in time. */
+const LEASE_MARGIN_MS = 10_000;
+/** Inboxes whose handed-over IDs this process remembers besides the static data (which a webhook cannot save). */
+const MAX_INBOXES = 1_000;
+const handedOverHere = new Map<string, string[]>();
+
+function handedOver(ctx: TriggerContext, inboxId: string): Set<string> {
+	return new Set([...(memoryOf(ctx).handedOver ?? []), ...(handedOverHere.get(inboxId) ?? [])]);
+}
+
+function rememberHandedOver(ctx: TriggerContext, inboxId: string, ids: string[]): void {
+	const memory = memoryOf(ctx);
+	memory.handedOver = remember(memory.handedOver ?? [], ids);
+	handedOverHere.delete(inboxId);
+	handedOverHere.set(inboxId, remember(handedOverHere.get(inboxId) ?? [], ids));
+	if (handedOverHere.size > MAX_INBOXES) handedOverHere.delete(handedOverHere.keys().next().value!);
+}
+
+/**
+ * Leases up to a batch of the inbox's events. `done()`, called as the items go to n8n, acknowledges
+ * the batch (or, in a test, releases it). A lease whose acknowledgement
+ * is lost comes back: its messages are then known as handed over, and dropped or marked.
+ */
+export async function leaseEvents(ctx: TriggerContext, inboxId: string, options: DeliveryOptions): Promise<Delivery> {
+	const seconds = leaseSeconds((await connection(ctx)).timeoutMs);
+	const deadline = Date.now() + seconds * 1000 - LEASE_MARGIN_MS;
+	let answer = await triggerInbox.lease(ctx, inboxId, options.batchSize, seconds, deadline);
+	if (answer.kind === 'drained' && options.resumeWhenPaused && isResumable(answer.pausedReason)) {
+		if ((await triggerInbox.resume(ctx, inboxId)).ok) answer = await triggerInbox.lease(ctx, inboxId, options.batchSize, seconds, deadline);
+	}
+	if (answer.kind === 'missing') return answer;
+	if (answer.kind === 'drained') return { kind: 'problem', problem: pausedProblem(answer.pausedReason) };
+	if (answer.kind === 'inactive') {
+		const inbox = await triggerInbox.get(ctx, inboxId);
+		if (!inbox || inbox.status === 'deleting') return { kind: 'missing' };
+		if (inbox.status === 'initialization_failure') return { kind: 'problem', problem: initializationProblem(inbox.pausedReason) };
+		return { kind: 'events', items: [], done: async () => {} };
+	}
+	const { leaseId, messages, inboxStatus, pausedReason } = answer;
+	if (!messages.length && inboxStatus === 'initialization_failure')
+		return { kind: 'problem', problem: initializationProblem(pausedReason) };
+	if (!leaseId || !messages.length) return { kind: 'events', items: [], done: async () => {} };
+	const sorted = sortLease(messages, handedOver(ctx, inboxId), options.redeliveries);
+	const settle = async (how: 'ack' | 'release') => {
+		try {
+			await triggerInbox.settle(ctx, inboxId, how, leaseId, sorted.messageIds, deadline);
+		} catch (error) {
+			// The items are n8n's already: a lost acknowledgement only brings them back, to be dropped or marked.
+			ctx.logger.warn(
+				`Zapier Trigger "${ctx.getNode().name}": could not ${how} ${sorted.messageIds.length} messages: ${(error as Error).message}`,
+			);
+		}
+	};
+	return {
+		kind: 'events',
+		items: sorted.items,
+		done: async () => {
+			if (options.test) return await settle('release');
+			rememberHandedOver(ctx, inboxId, sorted.messageIds);
+			await settle('ack');
+		},
+	};
+}
+
+/** Whether this problem was reported already (in the static data, or by this process), marking it reported. */
+export function isReportedAlready(ctx: TriggerContext, inboxId: string, problem: InboxProblem): boolean {
+	const memory = memoryOf(ctx);
+	const state = `${inboxId}|${problem.state}`;
+	const already = memory.reported === state || reportedHere.get(inboxId) === state;
+	memory.reported = state;
+	reportedHere.set(inboxId, state);
+	return already;
+}
+
+/** The inbox delivers again: a later problem is news. */
+export function clearReported(ctx: TriggerContext, inboxId: string): void {
+	delete memoryOf(ctx).reported;
+	reportedHere.delete(inboxId);
+}
+
+const reportedHere = new Map<string, string>();
