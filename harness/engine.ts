@@ -25,10 +25,11 @@ import type {
 	IConnections,
 	IWebhookData,
 	IWebhookFunctions,
+	IPollFunctions,
 	IHookFunctions,
 } from 'n8n-workflow';
 import { ICredentialsHelper, Workflow } from 'n8n-workflow';
-import { ExecutionLifecycleHooks, HookContext, LoadOptionsContext, WebhookContext, WorkflowExecute } from 'n8n-core';
+import { ExecutionLifecycleHooks, HookContext, LoadOptionsContext, PollContext, WebhookContext, WorkflowExecute } from 'n8n-core';
 
 /** Stands in for n8n's Manual Trigger: the start of a workflow, whose items come from pin data. */
 class ManualTrigger implements INodeType {
@@ -178,6 +179,7 @@ export function oauth2CredentialStore(types: Record<string, ICredentialType>): C
 }
 
 export interface WorkflowJson {
+	id?: string;
 	name?: string;
 	nodes: INode[];
 	connections: IConnections;
@@ -241,15 +243,24 @@ export interface Execution {
 	cancel(): void;
 }
 
-function buildWorkflow(json: WorkflowJson, options: EngineOptions): Workflow {
+/**
+ * What n8n keeps of an active workflow between its activation, polls and webhook calls: its static
+ * data (saved with the workflow) and whether it is active.
+ */
+export interface Deployment {
+	staticData: IDataObject;
+	active: boolean;
+}
+
+function buildWorkflow(json: WorkflowJson, options: EngineOptions, deployment?: Deployment): Workflow {
 	return new Workflow({
-		id: 'engine-test',
+		id: json.id ?? 'engine-test',
 		name: json.name ?? 'engine test',
 		nodes: json.nodes,
 		connections: json.connections,
-		active: false,
+		active: deployment?.active ?? false,
 		nodeTypes: options.nodeTypes,
-		staticData: {},
+		staticData: deployment?.staticData ?? {},
 		settings: {},
 		pinData: json.pinData,
 	});
@@ -306,8 +317,9 @@ export function webhookContext(
 	request: { headers: Record<string, string | undefined>; body: string; query?: Record<string, string> },
 	answer: WebhookAnswer,
 	waiting?: IRun,
+	deployment?: Deployment,
 ): IWebhookFunctions {
-	const workflow = buildWorkflow(json, options);
+	const workflow = buildWorkflow(json, options, deployment);
 	const data = additionalData(options, json);
 	data.httpRequest = {
 		headers: request.headers,
@@ -345,10 +357,39 @@ export function webhookContext(
 	);
 }
 
-/** The context n8n-core gives a node's webhook methods when its workflow is activated. */
-export function activationContext(json: WorkflowJson, nodeName: string, options: EngineOptions): IHookFunctions {
-	const workflow = buildWorkflow(json, options);
-	return new HookContext(workflow, workflow.getNode(nodeName)!, additionalData(options, json), 'trigger', 'activate');
+/** The context n8n-core gives a node's webhook methods when its workflow is activated (or deactivated). */
+export function activationContext(json: WorkflowJson, nodeName: string, options: EngineOptions, deployment?: Deployment): IHookFunctions {
+	const workflow = buildWorkflow(json, options, deployment);
+	const data = additionalData(options, json);
+	const webhook = {
+		httpMethod: 'POST',
+		node: nodeName,
+		path: 'inbox',
+		workflowId: workflow.id,
+		webhookDescription: {},
+	} as unknown as IWebhookData;
+	return new HookContext(workflow, workflow.getNode(nodeName)!, data, 'trigger', 'activate', webhook);
+}
+
+/**
+ * The context n8n-core gives a poll trigger: on its schedule (`trigger`), or for the editor's
+ * Fetch Test Event (`manual`).
+ */
+export function pollContext(
+	json: WorkflowJson,
+	nodeName: string,
+	options: EngineOptions,
+	mode: 'trigger' | 'manual',
+	deployment?: Deployment,
+): IPollFunctions {
+	const workflow = buildWorkflow(json, options, deployment);
+	return new PollContext(
+		workflow,
+		workflow.getNode(nodeName)!,
+		additionalData(options, json),
+		mode,
+		mode === 'manual' ? 'manual' : 'activate',
+	);
 }
 
 /** The items a node output in its (last) run, on its first output. */

@@ -5,10 +5,12 @@
 import type { ICredentialDataDecryptedObject, IDataObject, INode, INodeParameters } from 'n8n-workflow';
 
 import example from '../examples/run-an-action.json';
+import triggerExample from '../examples/start-on-a-zapier-trigger.json';
 import { ZapierClientCredentialsApi } from '../credentials/ZapierClientCredentialsApi.credentials';
 import { ZapierOAuth2Api } from '../credentials/ZapierOAuth2Api.credentials';
 import { ZapierActionRunTrigger } from '../nodes/ZapierActionRunTrigger/ZapierActionRunTrigger.node';
 import { ZapierActions } from '../nodes/ZapierActions/ZapierActions.node';
+import { ZapierTrigger } from '../nodes/ZapierTrigger/ZapierTrigger.node';
 import { checkId } from '../nodes/ZapierActions/helpers/validate';
 import { connectToSandbox } from '../sandbox/connect';
 import { ZapierSandbox } from '../sandbox/server';
@@ -19,6 +21,8 @@ import { NodeTypes, oauth2CredentialStore } from './engine';
 
 export const NODE_TYPE = 'n8n-nodes-zapier-actions.zapierActions';
 export const TRIGGER_TYPE = 'n8n-nodes-zapier-actions.zapierActionRunTrigger';
+export const ZAPIER_TRIGGER_TYPE = 'n8n-nodes-zapier-actions.zapierTrigger';
+export const ZAPIER_TRIGGER_NODE = 'Zapier Trigger';
 export const CREDENTIAL_ID = 'zapier-sandbox';
 export const ZAPIER_NODE = 'Zapier Actions';
 
@@ -46,7 +50,11 @@ export async function startEngine(connectBy = CONNECT_BY): Promise<Engine> {
 		zapierClientCredentialsApi: new ZapierClientCredentialsApi(),
 	});
 	await connectCredential(sandbox, credentials, connectBy);
-	const nodeTypes = new NodeTypes({ [NODE_TYPE]: new ZapierActions(), [TRIGGER_TYPE]: new ZapierActionRunTrigger() });
+	const nodeTypes = new NodeTypes({
+		[NODE_TYPE]: new ZapierActions(),
+		[TRIGGER_TYPE]: new ZapierActionRunTrigger(),
+		[ZAPIER_TRIGGER_TYPE]: new ZapierTrigger(),
+	});
 	return { sandbox, credentials, nodeTypes };
 }
 
@@ -80,4 +88,17 @@ export function workflow(parameters: IDataObject, options: WorkflowOptions = {},
 	if (options.continueOnFail) zapier.onError = 'continueRegularOutput';
 	if (options.items) json.pinData = { [trigger.name]: options.items.map((json) => ({ json })) };
 	return json;
+}
+
+/**
+ * The Zapier Trigger example (Mailer's New Email), connected with the engine's client credentials,
+ * its parameters changed by `parameters` (options merged), as workflow `id`.
+ */
+export function triggerWorkflow(id: string, parameters: IDataObject = {}): WorkflowJson {
+	const json = structuredClone(triggerExample) as unknown as WorkflowJson;
+	const trigger = json.nodes.find((node) => node.name === ZAPIER_TRIGGER_NODE) as INode;
+	trigger.credentials = { zapierClientCredentialsApi: { id: CREDENTIAL_ID, name: 'Zapier sandbox' } };
+	const options = { ...(trigger.parameters.options as IDataObject), ...(parameters.options as IDataObject | undefined) };
+	trigger.parameters = { ...trigger.parameters, ...parameters, options } as INodeParameters;
+	return { ...json, id };
 }

@@ -44,8 +44,9 @@ const field = (id: string, title: string, extra: Field = {}): Field => ({
 
 export const PRIORITIES = Array.from({ length: 25 }, (_, i) => ({ label: `Priority ${i + 1}`, value: `p${i + 1}` }));
 export const CHANNELS = ['general', 'random', 'support'].map((name) => ({ label: `#${name}`, value: `C_${name.toUpperCase()}` }));
+export const FOLDERS = ['INBOX', 'Work', 'Spam'].map((label) => ({ label, value: label.toUpperCase() }));
 
-/** Input fields by action key. `channel` invalidates, and `thread` depends on it. */
+/** Input fields by kind (an action's `fields`). `channel` invalidates, and `thread` depends on it; `mailbox` is the trigger's. */
 export function inputFields(kind: string, inputs: Record<string, unknown>): Field[] {
 	if (kind === 'email') {
 		return [
@@ -77,12 +78,19 @@ export function inputFields(kind: string, inputs: Record<string, unknown>): Fiel
 		if (inputs.channel) fields.push(field('thread', 'Thread', { format: 'SELECT', depends_on: ['channel'] }));
 		return fields;
 	}
+	if (kind === 'mailbox') {
+		return [
+			field('folder', 'Folder', { format: 'SELECT', is_required: true }),
+			field('from_contains', 'From Contains', { description: 'Only emails whose sender contains this.' }),
+		];
+	}
 	return [field('query', 'Query', { is_required: true })];
 }
 
 export function choices(kind: string, fieldId: string, inputs: Record<string, unknown>) {
 	if (kind === 'email' && fieldId === 'priority') return PRIORITIES;
 	if (kind === 'message' && fieldId === 'channel') return CHANNELS;
+	if (kind === 'mailbox' && fieldId === 'folder') return FOLDERS;
 	if (kind === 'message' && fieldId === 'thread') {
 		return [1, 2].map((n) => ({ label: `Thread ${n} in ${String(inputs.channel)}`, value: `${String(inputs.channel)}_T${n}` }));
 	}
@@ -101,7 +109,7 @@ export const APPS: CatalogApp[] = [
 		actions: [
 			{ key: 'send_email', title: 'Send Email', description: 'Sends an email.', action_type: 'WRITE', fields: 'email' },
 			{ key: 'find_email', title: 'Find Email', description: 'Finds an email by search.', action_type: 'SEARCH', fields: 'search' },
-			{ key: 'new_email', title: 'New Email', description: 'Reads new emails.', action_type: 'READ', fields: 'search' },
+			{ key: 'new_email', title: 'New Email', description: 'Reads new emails.', action_type: 'READ', fields: 'mailbox' },
 			{
 				key: 'list_emails',
 				title: 'List Emails',

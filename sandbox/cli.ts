@@ -21,8 +21,9 @@ async function main() {
 	const { clientId, clientSecret } = sandbox.config.clientCredentials;
 	console.log(`  SDK API (client credentials): client id "${clientId}", secret "${clientSecret}",`);
 	console.log(`         token ${sandbox.tokenUrl}, API base URL ${url} (routes under ${sandbox.sdkUrl})`);
+	console.log(`  Trigger Inbox: routes under ${sandbox.inboxUrl}, with the SDK API's tokens`);
 	console.log(
-		`  Control: GET ${url}/__sandbox/state, POST ${url}/__sandbox/{config,reset,script,faults,tokens,client-token,expire-tokens,revoke-refresh-tokens,foreign-run,rotate-key}`,
+		`  Control: GET ${url}/__sandbox/{state,inboxes}, POST ${url}/__sandbox/{config,reset,script,faults,tokens,client-token,expire-tokens,revoke-refresh-tokens,foreign-run,rotate-key,inbox-events,inbox-pause,inbox-expire-leases}`,
 	);
 	const stop = () => void sandbox.stop().then(() => process.exit(0));
 	process.on('SIGINT', stop);

@@ -63,6 +63,16 @@ export interface SandboxConfig {
 	sdkPendingStatus: 'http202' | 'waiting';
 	/** The most a page of the SDK API's lists (apps, connections) holds, whatever `limit` asks (Zapier: 100). */
 	sdkPageSize: number;
+	/** How long a new trigger inbox stays `initializing` before it is `active` (or fails). */
+	inboxInitMs: number;
+	/** When set, new inboxes end their initialising in `initialization_failure`, paused for this reason (`authentication`, `subscribe_failed`...). */
+	inboxInitFailure: string | null;
+	/** How long a deleted inbox still reads as `deleting` before it is gone (404). */
+	inboxDeleteMs: number;
+	/** Whether inboxes with a notification URL are told there of new (and redelivered) messages. */
+	inboxNotifications: boolean;
+	/** How long after messages arrive their notification goes; what arrives meanwhile joins it. */
+	inboxNotifyDelayMs: number;
 }
 
 export const DEFAULT_CONFIG: SandboxConfig = {
@@ -94,6 +104,11 @@ export const DEFAULT_CONFIG: SandboxConfig = {
 	approvalRequired: false,
 	sdkPendingStatus: 'http202',
 	sdkPageSize: 100,
+	inboxInitMs: 200,
+	inboxInitFailure: null,
+	inboxDeleteMs: 0,
+	inboxNotifications: true,
+	inboxNotifyDelayMs: 0,
 };
 
 export interface Counters {
@@ -109,6 +124,16 @@ export interface Counters {
 	callbacksSent: number;
 	/** Each callback delivery attempt: the run, when it ended, and the status answered (0: no answer). */
 	callbackAnswers: Array<{ runId: string; at: number; status: number }>;
+	/** Trigger inbox events emitted at an inbox, whether queued or dropped (a paused inbox drops them). */
+	inboxEvents: number;
+	inboxEventsDropped: number;
+	/** Lease requests answered with at least one message, and those answered with none. */
+	inboxLeases: number;
+	inboxEmptyLeases: number;
+	messagesAcked: number;
+	messagesReleased: number;
+	/** Each notification POSTed to an inbox's notification URL: when it went, and the status answered (0: no answer). */
+	inboxNotifications: Array<{ inboxId: string; at: number; status: number; redelivery: boolean }>;
 }
 
 /** What the modules read of the sandbox that composes them; config and counters are replaced on reset, so read them each time. */

@@ -6,6 +6,7 @@ import type { Fault, FaultRoute } from './limits';
 import { FAULT_ROUTES, isFaultRoute } from './limits';
 import type { KeyRotation } from './callbacks';
 import type { Dialect, RunScript } from './runs';
+import type { InboxEvents } from './inboxMessages';
 
 type ControlRequest = Request & { body: any };
 
@@ -23,6 +24,11 @@ export interface Controlled {
 	revokeRefreshTokens(): void;
 	rotateKey(rotation: KeyRotation): void;
 	foreignRun(callbackUrl: string, dialect?: Dialect): string;
+	emitInboxEvents(events: InboxEvents): unknown;
+	emitInboxEventsAtRate(events: InboxEvents & { perSecond: number }): Promise<void>;
+	pauseInbox(idOrKey: string, reason?: string): void;
+	expireLeases(): void;
+	inboxes(): unknown[];
 }
 
 export class Control {
@@ -74,6 +80,30 @@ export class Control {
 			name: 'POST /revoke-refresh-tokens',
 			handler: this.thenState(() => this.sandbox.revokeRefreshTokens()),
 		},
+		{
+			method: 'POST',
+			pattern: '/__sandbox/inbox-events',
+			name: 'POST /inbox-events',
+			handler: this.orRefuse((body) => this.inboxEvents(body)),
+		},
+		{
+			method: 'POST',
+			pattern: '/__sandbox/inbox-pause',
+			name: 'POST /inbox-pause',
+			handler: this.orRefuse((body) => this.sandbox.pauseInbox(String(body.inbox), body.reason ?? undefined)),
+		},
+		{
+			method: 'POST',
+			pattern: '/__sandbox/inbox-expire-leases',
+			name: 'POST /inbox-expire-leases',
+			handler: this.thenState(() => this.sandbox.expireLeases()),
+		},
+		{
+			method: 'GET',
+			pattern: '/__sandbox/inboxes',
+			name: 'GET /inboxes',
+			handler: ({ res }) => this.replies.json(res, 200, { inboxes: this.sandbox.inboxes() }),
+		},
 	];
 
 	constructor(
@@ -97,6 +127,25 @@ export class Control {
 			change(body);
 			this.replies.json(res, 200, this.sandbox.state());
 		};
+	}
+
+	/** As thenState, but a change the sandbox refuses (an unknown inbox, say) is a 400 naming why. */
+	private orRefuse(change: (body: any) => void) {
+		return ({ res, body }: ControlRequest) => {
+			try {
+				change(body);
+			} catch (error) {
+				return this.replies.json(res, 400, { error: (error as Error).message });
+			}
+			this.replies.json(res, 200, this.sandbox.state());
+		};
+	}
+
+	/** Events now, or (with `perSecond`) at that rate from now on: the answer does not wait for them. */
+	private inboxEvents(body: any): void {
+		const events: InboxEvents = { inbox: body.inbox ?? undefined, count: body.count, payload: body.payload, duplicate: body.duplicate };
+		if (body.perSecond === undefined) this.sandbox.emitInboxEvents(events);
+		else void this.sandbox.emitInboxEventsAtRate({ ...events, perSecond: Number(body.perSecond) });
 	}
 
 	private faults({ res, body }: ControlRequest): void {

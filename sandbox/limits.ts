@@ -1,6 +1,6 @@
 /**
- * What stands before every API answer, of either dialect (the Partner API's /v2, the SDK's): the rate
- * limit window, authentication, then the faults injected per route.
+ * What stands before every API answer, of either dialect (the Partner API's /v2, the SDK's, its Trigger
+ * Inbox's): the rate limit window, authentication, then the faults injected per route.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
@@ -47,6 +47,19 @@ export const FAULT_ROUTES = [
 	'POST /v4/implementations/choices/',
 	'GET /v4/authentications',
 	'GET /v4/authentications/:id/',
+	// The Trigger Inbox's, named by their path after INBOX_PREFIX.
+	'POST /inboxes',
+	'PUT /inboxes',
+	'GET /inboxes',
+	'GET /inboxes/:id',
+	'PATCH /inboxes/:id',
+	'DELETE /inboxes/:id',
+	'POST /inboxes/:id/pause',
+	'POST /inboxes/:id/resume',
+	'POST /inboxes/:id/messages/lease',
+	'POST /inboxes/:id/messages/ack',
+	'POST /inboxes/:id/messages/release',
+	'GET /inboxes/:id/messages',
 ] as const;
 export type FaultRoute = (typeof FAULT_ROUTES)[number];
 

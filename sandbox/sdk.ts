@@ -15,6 +15,7 @@ import type { ClientTokens } from './clientTokens';
 import type { Connection } from './sdkModel';
 import {
 	CONNECTIONS,
+	INBOX_PREFIX,
 	SDK_PREFIX,
 	SDK_VERSION,
 	actionOfSdkId,
@@ -30,11 +31,26 @@ import {
 	selectedApi,
 } from './sdkModel';
 
-/** A route of the SDK API by its name (`METHOD path-after-the-prefix`, `:params` for path segments). */
-export function sdkRoute(name: FaultRoute, handler: ApiRoute['handler'], extra: Pick<ApiRoute, 'validate' | 'commit'> = {}): ApiRoute {
+/** A route under `prefix` by its name (`METHOD path-after-the-prefix`, `:params` for path segments), matched as sent. */
+function prefixedRoute(
+	prefix: string,
+	name: FaultRoute,
+	handler: ApiRoute['handler'],
+	extra: Pick<ApiRoute, 'validate' | 'commit'>,
+): ApiRoute {
 	const [method, path] = name.split(' ');
-	const source = (SDK_PREFIX + path).replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/:[a-z]+/g, '([^/]+)');
+	const source = (prefix + path).replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/:[a-z]+/g, '([^/]+)');
 	return { method, pattern: new RegExp(`^${source}$`), exact: true, name, handler, ...extra };
+}
+
+/** A route of the SDK API (under SDK_PREFIX). */
+export function sdkRoute(name: FaultRoute, handler: ApiRoute['handler'], extra: Pick<ApiRoute, 'validate' | 'commit'> = {}): ApiRoute {
+	return prefixedRoute(SDK_PREFIX, name, handler, extra);
+}
+
+/** A route of the Trigger Inbox (under INBOX_PREFIX); the same tokens and rate limit window as the SDK API's. */
+export function inboxRoute(name: FaultRoute, handler: ApiRoute['handler']): ApiRoute {
+	return prefixedRoute(INBOX_PREFIX, name, handler, {});
 }
 
 /** Who may call the SDK API (client-credential tokens, as `JWT`), and the quota text its 429 carries. */

@@ -9,6 +9,8 @@ import { APPS } from './catalog';
 
 /** Where the SDK's API lives on Zapier's `sdkapi` host, and on the sandbox's own origin. */
 export const SDK_PREFIX = '/api/v0/sdk/zapier/api';
+/** Where the Trigger Inbox lives, beside it (inbox.ts). */
+export const INBOX_PREFIX = '/api/v0/sdk/trigger-inbox/api/v1';
 export const SDK_VERSION = '1.0.0';
 
 /** `mailer` → `MailerCLIAPI`, as Zapier names the implementations of CLI-built apps. */

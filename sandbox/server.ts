@@ -3,7 +3,8 @@
  * Zapier's SDK (client credentials, under SDK_PREFIX): action runs and an OAuth2 token endpoint,
  * validating requests as Zapier's schema does, with switches for timing, outcomes, faults and rate
  * limits, and counters for tests to assert on. Both dialects serve one model: the same apps, actions,
- * accounts, runs and switches. Listens on 127.0.0.1 only.
+ * accounts, runs and switches. Beside the SDK's API, its Trigger Inbox (under INBOX_PREFIX), whose
+ * events the sandbox's own methods emit. Listens on 127.0.0.1 only.
  */
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { createServer } from 'node:http';
@@ -17,6 +18,10 @@ import type { ClientToken } from './clientTokens';
 import { ClientTokens } from './clientTokens';
 import { Control } from './control';
 import { Discovery } from './discovery';
+import { Inboxes } from './inbox';
+import type { InboxEvents, InboxMessageView } from './inboxMessages';
+import { InboxMessages } from './inboxMessages';
+import { InboxNotifier } from './inboxNotifications';
 import type { Route } from './http';
 import { Replies, apiError, match, readRequest, sleep } from './http';
 import type { Fault } from './limits';
@@ -26,7 +31,7 @@ import { OAuth } from './oauth';
 import type { Dialect, RunScript } from './runs';
 import { Runs } from './runs';
 import { SdkDiscovery, sdkGate } from './sdk';
-import { SDK_PREFIX } from './sdkModel';
+import { INBOX_PREFIX, SDK_PREFIX } from './sdkModel';
 import { SdkRuns } from './sdkRuns';
 
 export type { Counters, PendingStatus, RateLimitConfig, ResultShape, SandboxConfig } from './config';
@@ -36,8 +41,9 @@ export { FAULT_ROUTES, RUN_ROUTES, SDK_RUN_ROUTES } from './limits';
 export type { Dialect, RunScript } from './runs';
 export type { KeyRotation } from './callbacks';
 export type { ClientToken } from './clientTokens';
+export type { InboxEvents, InboxMessageView } from './inboxMessages';
 export { validateRunRequest } from './runs';
-export { CONNECTIONS, SDK_PREFIX, SDK_VERSION, implementationName, sdkActionId, selectedApi } from './sdkModel';
+export { CONNECTIONS, INBOX_PREFIX, SDK_PREFIX, SDK_VERSION, implementationName, sdkActionId, selectedApi } from './sdkModel';
 
 function newCounters(): Counters {
 	return {
@@ -50,6 +56,13 @@ function newCounters(): Counters {
 		refreshes: 0,
 		callbacksSent: 0,
 		callbackAnswers: [],
+		inboxEvents: 0,
+		inboxEventsDropped: 0,
+		inboxLeases: 0,
+		inboxEmptyLeases: 0,
+		messagesAcked: 0,
+		messagesReleased: 0,
+		inboxNotifications: [],
 	};
 }
 
@@ -65,11 +78,14 @@ export class ZapierSandbox {
 	private readonly actionRuns = new Runs(this, this.replies, this.discovery, this.callbacks);
 	private readonly sdkRuns = new SdkRuns(this, this.replies, this.actionRuns);
 	private readonly sdkDiscovery = new SdkDiscovery(this, this.replies);
+	private readonly inboxNotifier = new InboxNotifier(this);
+	private readonly triggerInboxes: Inboxes = new Inboxes(this, this.replies, (inbox) => this.inboxQueues.drop(inbox));
+	private readonly inboxQueues = new InboxMessages(this, this.replies, this.triggerInboxes, this.inboxNotifier);
 	private readonly limits = new Limits(this, this.replies);
 	private readonly control = new Control(this, this.replies);
 	/**
 	 * OAuth is open to all; each API sits behind the one rate limit window, its own authentication (each
-	 * dialect takes only its own tokens), and faults.
+	 * dialect takes only its own tokens; the Trigger Inbox the SDK's), and faults.
 	 */
 	private readonly routes: Route[] = [
 		...this.oauth.routes,
@@ -77,7 +93,9 @@ export class ZapierSandbox {
 		...[...this.actionRuns.routes, ...this.discovery.routes].map((route) =>
 			this.limits.guard(route, { authenticate: (req, res) => this.oauth.authenticate(req, res) }),
 		),
-		...[...this.sdkRuns.routes, ...this.sdkDiscovery.routes].map((route) => this.limits.guard(route, sdkGate(this.clientTokens))),
+		...[...this.sdkRuns.routes, ...this.sdkDiscovery.routes, ...this.triggerInboxes.routes, ...this.inboxQueues.routes].map((route) =>
+			this.limits.guard(route, sdkGate(this.clientTokens)),
+		),
 	];
 	readonly runs = this.actionRuns.runs;
 	private server?: Server;
@@ -95,6 +113,11 @@ export class ZapierSandbox {
 	/** Where the SDK API's routes start: `SDK_PREFIX` on the sandbox's origin. */
 	get sdkUrl(): string {
 		return `${this.url}${SDK_PREFIX}`;
+	}
+
+	/** Where the Trigger Inbox's routes start: `INBOX_PREFIX` on the sandbox's origin. */
+	get inboxUrl(): string {
+		return `${this.url}${INBOX_PREFIX}`;
 	}
 
 	constructor(config: Partial<SandboxConfig> = {}) {
@@ -117,12 +140,14 @@ export class ZapierSandbox {
 		if (!this.server) return;
 		this.replies.stop();
 		this.callbacks.reset();
+		this.inboxQueues.stop();
+		this.inboxNotifier.reset();
 		this.server.closeAllConnections();
 		await new Promise<void>((resolve) => this.server!.close(() => resolve()));
 		this.server = undefined;
 	}
 
-	/** Forgets runs, faults, action IDs and counters, and goes back to the given config; issued tokens stay valid. */
+	/** Forgets runs, faults, action IDs, trigger inboxes and counters, and goes back to the given config; issued tokens stay valid. */
 	reset(config: Partial<SandboxConfig> = {}): void {
 		this.config = { ...DEFAULT_CONFIG, ...config };
 		this.counters = newCounters();
@@ -130,6 +155,9 @@ export class ZapierSandbox {
 		this.callbacks.reset();
 		this.limits.reset();
 		this.discovery.reset();
+		this.inboxQueues.reset();
+		this.inboxNotifier.reset();
+		this.triggerInboxes.reset();
 	}
 
 	configure(config: Partial<SandboxConfig>): void {
@@ -179,6 +207,42 @@ export class ZapierSandbox {
 		return this.clientTokens.issue();
 	}
 
+	/**
+	 * The app's trigger fires: `count` events (default 1) are queued in that inbox (an ID or a key), or
+	 * in every active one when none is named; a paused inbox drops them. Answers the messages queued.
+	 */
+	emitInboxEvents(events: InboxEvents = {}): InboxMessageView[] {
+		return this.inboxQueues.emit(events);
+	}
+
+	/**
+	 * As emitInboxEvents, `perSecond` events a second until `count` are; resolves when done, or on reset or
+	 * stop. The first goes at once: a mistake (an unknown inbox, one not active yet) is thrown here.
+	 */
+	emitInboxEventsAtRate(events: InboxEvents & { perSecond: number }): Promise<void> {
+		return this.inboxQueues.emitAtRate(events);
+	}
+
+	/** Zapier pauses the inbox for this reason (`authentication`, `upstream_failures`, ...): its events are dropped meanwhile. */
+	pauseInbox(idOrKey: string, reason = 'unknown'): void {
+		this.triggerInboxes.pauseFor(this.triggerInboxes.resolve(idOrKey), reason);
+	}
+
+	/** Every lease of every inbox ends now, as if its holder had crashed: its messages are available again, and notified as redelivered. */
+	expireLeases(): void {
+		this.inboxQueues.expireLeases();
+	}
+
+	/** Every message ever queued in that inbox (an ID or a key), or in all of them, acked ones too. */
+	inboxMessages(idOrKey?: string): InboxMessageView[] {
+		return this.inboxQueues.messagesOf(idOrKey);
+	}
+
+	/** Each inbox as `state().inboxes` has it, with its messages. */
+	inboxes() {
+		return this.inboxQueues.summaries().map((inbox) => ({ ...inbox, messages: this.inboxQueues.messagesOf(inbox.id) }));
+	}
+
 	/** Every access token issued so far, of either grant, stops working now. */
 	expireAccessTokens(): void {
 		this.oauth.expireAccessTokens();
@@ -203,6 +267,7 @@ export class ZapierSandbox {
 				.map((run) => ({ id: run.id, dialect: run.dialect, action: run.action, inputs: run.inputs, callbackUrl: run.callbackUrl })),
 			pendingFaults: this.limits.pending(),
 			pendingScript: this.actionRuns.pendingScript,
+			inboxes: this.inboxQueues.summaries(),
 		};
 	}
 

@@ -1,0 +1,348 @@
+/**
+ * The Trigger Inbox's messages: the trigger's events, queued in an inbox (by the sandbox's own
+ * methods, standing in for the app), leased oldest first, then acknowledged or released. A lease
+ * that ends unsettled (its time is up, or `expireLeases` plays a crash) puts its messages back, with
+ * their lease count kept, and the inbox is notified of the redelivery.
+ */
+import { randomUUID } from 'node:crypto';
+import type { ServerResponse } from 'node:http';
+
+import type { Host } from './config';
+import type { Replies, Request } from './http';
+import type { Inboxes } from './inbox';
+import type { Inbox, Lease, Message, MessageStatus } from './inboxModel';
+import { Clock, inboxError, invalid, jsonBody, messageStatus } from './inboxModel';
+import type { InboxNotifier } from './inboxNotifications';
+import type { ApiRoute } from './limits';
+import { inboxRoute } from './sdk';
+
+/** Events for the sandbox to queue, as the app would have them: at one inbox (ID or key), or every one collecting. */
+export interface InboxEvents {
+	inbox?: string;
+	count?: number;
+	/** Each event's payload, or a maker of it from the event's number (global across the sandbox). */
+	payload?: Record<string, unknown> | ((n: number) => Record<string, unknown>);
+	/** Marks the messages `possible_duplicate_data`. */
+	duplicate?: boolean;
+}
+
+/** A message as the sandbox's methods tell of it. */
+export interface InboxMessageView {
+	id: string;
+	payload: Record<string, unknown>;
+	lease_count: number;
+	status: MessageStatus;
+	ackedAt?: number;
+}
+
+/** What an inbox that is not collecting does with events: an inbox collects while active; a paused one drops them. */
+const COLLECTING = ['active', 'paused'];
+
+const cursorOf = (seq: number) => Buffer.from(`after:${seq}`).toString('base64url');
+const seqOfCursor = (cursor: string) => /^after:(\d+)$/.exec(Buffer.from(cursor, 'base64url').toString('utf8'))?.[1];
+
+export class InboxMessages {
+	readonly routes: ApiRoute[] = [
+		inboxRoute('POST /inboxes/:id/messages/lease', (request, [id]) =>
+			this.inboxes.withInbox(id, request.res, (inbox) => this.lease(request, inbox)),
+		),
+		inboxRoute('POST /inboxes/:id/messages/ack', (request, [id]) =>
+			this.inboxes.withInbox(id, request.res, (inbox) => this.settle(request, inbox, 'ack')),
+		),
+		inboxRoute('POST /inboxes/:id/messages/release', (request, [id]) =>
+			this.inboxes.withInbox(id, request.res, (inbox) => this.settle(request, inbox, 'release')),
+		),
+		inboxRoute('GET /inboxes/:id/messages', ({ url, res }, [id]) => this.inboxes.withInbox(id, res, (inbox) => this.list(url, res, inbox))),
+	];
+	private leases = new Map<string, Lease>();
+	private streams = new Set<{ timer?: NodeJS.Timeout; finish: () => void }>();
+	/** Never reset, so that no two events of one sandbox share a number (nor a default payload ID). */
+	private seq = 0;
+	private readonly clock = new Clock();
+
+	constructor(
+		private readonly host: Host,
+		private readonly replies: Replies,
+		private readonly inboxes: Inboxes,
+		private readonly notifier: InboxNotifier,
+	) {}
+
+	/** Stops the timers (events at a rate, lease ends); leases still end when next looked at. */
+	stop(): void {
+		for (const lease of this.leases.values()) clearTimeout(lease.timer);
+		for (const stream of this.streams) stream.finish();
+	}
+
+	reset(): void {
+		this.stop();
+		this.leases.clear();
+	}
+
+	/** Queues `count` events (default 1); a paused inbox drops them. Answers the messages queued. */
+	emit(events: InboxEvents = {}): InboxMessageView[] {
+		const count = events.count ?? 1;
+		if (!Number.isInteger(count) || count < 0) throw new Error(`An event count is a whole number, not ${String(count)}.`);
+		let targets: Inbox[];
+		if (events.inbox !== undefined) {
+			const inbox = this.inboxes.resolve(events.inbox);
+			const { status } = this.inboxes.attributes(inbox);
+			if (!COLLECTING.includes(status)) throw new Error(`The trigger inbox "${events.inbox}" is ${status}: it collects no events yet.`);
+			targets = [inbox];
+		} else targets = this.inboxes.all().filter((inbox) => COLLECTING.includes(this.inboxes.attributes(inbox).status));
+		const queued: Message[] = [];
+		for (const inbox of targets) {
+			this.host.counters.inboxEvents += count;
+			if (this.inboxes.attributes(inbox).status === 'paused') {
+				this.host.counters.inboxEventsDropped += count;
+				continue;
+			}
+			for (let i = 0; i < count; i++) queued.push(this.queue(inbox, events));
+			this.notifier.notify(inbox, count, false);
+		}
+		return queued.map(view);
+	}
+
+	/**
+	 * Queues `count` events, `perSecond` of them a second; done when all are, or when the inbox goes.
+	 * The first goes at once, so that a mistake (an unknown inbox, one not active yet) is thrown, not a rejection.
+	 */
+	emitAtRate(events: InboxEvents & { perSecond: number }): Promise<void> {
+		const count = events.count ?? 1;
+		if (!(events.perSecond > 0 && Number.isFinite(events.perSecond)))
+			throw new Error(`perSecond must be above 0, not ${events.perSecond}.`);
+		if (!Number.isInteger(count) || count < 1) throw new Error(`An event count is a whole number from 1, not ${String(count)}.`);
+		this.emit({ ...events, count: 1 });
+		return new Promise<void>((resolve) => {
+			if (count === 1) return resolve();
+			let emitted = 1;
+			const stream: { timer?: NodeJS.Timeout; finish: () => void } = {
+				finish: () => {
+					clearInterval(stream.timer);
+					this.streams.delete(stream);
+					resolve();
+				},
+			};
+			stream.timer = setInterval(() => {
+				try {
+					this.emit({ ...events, count: 1 });
+				} catch {
+					return stream.finish();
+				}
+				if (++emitted >= count) stream.finish();
+			}, 1000 / events.perSecond);
+			this.streams.add(stream);
+		});
+	}
+
+	/** Every lease ends now, as if its holder had crashed: its messages are available again. */
+	expireLeases(): void {
+		for (const lease of [...this.leases.values()]) this.end(lease);
+	}
+
+	/** Forgets a deleted inbox's leases (its messages are dropped: nothing comes back). */
+	drop(inbox: Inbox): void {
+		for (const lease of [...this.leases.values()]) {
+			if (lease.inbox !== inbox) continue;
+			clearTimeout(lease.timer);
+			this.leases.delete(lease.id);
+		}
+	}
+
+	/** Every message ever queued in that inbox (or in all), acked ones too. */
+	messagesOf(idOrKey?: string): InboxMessageView[] {
+		this.endDue();
+		const inboxes = idOrKey === undefined ? this.inboxes.all() : [this.inboxes.resolve(idOrKey)];
+		return inboxes.flatMap((inbox) => inbox.messages.map(view));
+	}
+
+	/** Each inbox, with how many of its messages are available, leased and acked. */
+	summaries() {
+		this.endDue();
+		return this.inboxes.all().map((inbox) => {
+			const tally = (status: MessageStatus) => inbox.messages.filter((message) => messageStatus(message) === status).length;
+			return {
+				id: inbox.id,
+				key: inbox.key,
+				...this.inboxes.attributes(inbox),
+				notification_url: inbox.notificationUrl,
+				subscription: inbox.subscription,
+				available: tally('available'),
+				leased: tally('leased'),
+				acked: tally('acked'),
+			};
+		});
+	}
+
+	private queue(inbox: Inbox, events: InboxEvents): Message {
+		const n = ++this.seq;
+		const createdAt = this.clock.next();
+		const payload =
+			typeof events.payload === 'function'
+				? events.payload(n)
+				: events.payload
+					? structuredClone(events.payload)
+					: { id: `email_${n}`, subject: `Email ${n}`, from: `sender${n}@example.com`, received_at: createdAt };
+		const message: Message = { id: randomUUID(), seq: n, createdAt, payload, leaseCount: 0, duplicate: events.duplicate ?? false };
+		inbox.messages.push(message);
+		return message;
+	}
+
+	/** A lease's end: what it still holds is available again, and the inbox is told of the redelivery. */
+	private end(lease: Lease): void {
+		clearTimeout(lease.timer);
+		this.leases.delete(lease.id);
+		let back = 0;
+		for (const entry of lease.messages.values()) {
+			if (entry.outcome !== 'held' || entry.message.lease !== lease) continue;
+			entry.message.lease = undefined;
+			back++;
+		}
+		if (lease.inbox.deletedAt === undefined) this.notifier.notify(lease.inbox, back, true);
+	}
+
+	/** Ends the leases whose time is up (their timers may not have fired yet). */
+	private endDue(): void {
+		const now = Date.now();
+		for (const lease of [...this.leases.values()]) if (now >= lease.until) this.end(lease);
+	}
+
+	private lease(request: Request, inbox: Inbox): void {
+		const { res } = request;
+		const parsed = jsonBody(request);
+		if ('problem' in parsed) return this.replies.json(res, 400, invalid(parsed.problem));
+		const limit = wholeNumber(parsed.body, 'lease_limit', 1, 100, 10);
+		if (typeof limit === 'string') return this.replies.json(res, 400, invalid(limit));
+		const seconds = wholeNumber(parsed.body, 'lease_seconds', 1, 3_600, 300);
+		if (typeof seconds === 'string') return this.replies.json(res, 400, invalid(seconds));
+		this.endDue();
+		const attributes = this.inboxes.attributes(inbox);
+		if (!COLLECTING.includes(attributes.status)) {
+			const detail = `The inbox "${inbox.id}" is ${attributes.status}: messages can be leased once it is active.`;
+			return this.replies.json(res, 409, inboxError(409, 'inbox_not_active', 'Inbox not active', detail));
+		}
+		const taken = inbox.messages.filter((message) => messageStatus(message) === 'available').slice(0, limit);
+		if (!taken.length && attributes.status === 'paused') {
+			// Zapier's one error without `errors[]`: the SDK reads this `detail` and the reason beside it.
+			return this.replies.json(res, 409, { detail: 'Inbox is paused and fully drained', inbox_attributes: attributes });
+		}
+		if (!taken.length) {
+			this.host.counters.inboxEmptyLeases++;
+			return this.replies.json(res, 200, { lease_id: null, leased_until: null, results: [], inbox_attributes: attributes });
+		}
+		const lease: Lease = { id: randomUUID(), inbox, until: Date.now() + seconds * 1000, messages: new Map() };
+		for (const message of taken) {
+			message.leaseCount++;
+			message.lease = lease;
+			lease.messages.set(message.id, { message, outcome: 'held' });
+		}
+		lease.timer = setTimeout(() => this.end(lease), seconds * 1000);
+		this.leases.set(lease.id, lease);
+		this.host.counters.inboxLeases++;
+		this.replies.json(res, 200, {
+			lease_id: lease.id,
+			leased_until: new Date(lease.until).toISOString(),
+			results: taken.map((message) => messageBody(message, true)),
+			inbox_attributes: attributes,
+		});
+	}
+
+	/**
+	 * Acks (done with) or releases (back at once, lease count kept) the lease's messages: those named, or
+	 * all it holds. Asking again for what was done already is answered as done; the other way round is refused.
+	 */
+	private settle(request: Request, inbox: Inbox, how: 'ack' | 'release'): void {
+		const { res } = request;
+		const parsed = jsonBody(request);
+		if ('problem' in parsed) return this.replies.json(res, 400, invalid(parsed.problem));
+		const { lease_id: leaseId, message_ids: ids } = parsed.body;
+		if (typeof leaseId !== 'string' || !leaseId)
+			return this.replies.json(res, 400, invalid('"lease_id" is required: the ID of the lease.'));
+		if (
+			ids !== undefined &&
+			(!Array.isArray(ids) || ids.length < 1 || ids.length > 100 || !ids.every((id) => typeof id === 'string' && id !== ''))
+		) {
+			return this.replies.json(res, 400, invalid('"message_ids" must be a list of 1 to 100 message IDs (omit it for the whole lease).'));
+		}
+		this.endDue();
+		const lease = this.leases.get(leaseId);
+		if (!lease || lease.inbox !== inbox) {
+			const detail = `The lease "${leaseId}" has expired (or is not this inbox's): its messages are back in the inbox.`;
+			return this.replies.json(res, 400, inboxError(400, 'lease_expired', 'Lease expired', detail));
+		}
+		const done = how === 'ack' ? 'acked' : 'released';
+		let found = [...lease.messages.values()].filter((entry) => entry.outcome === 'held');
+		if (ids !== undefined) {
+			const named = [...new Set(ids as string[])];
+			const strangers = named.filter((id) => !lease.messages.has(id));
+			if (strangers.length)
+				return this.replies.json(res, 400, invalid(`"message_ids": not in lease "${leaseId}": ${strangers.join(', ')}.`));
+			found = named.map((id) => lease.messages.get(id)!);
+		}
+		const crossed = found.filter((entry) => entry.outcome !== 'held' && entry.outcome !== done);
+		if (crossed.length) {
+			const names = crossed.map((entry) => `${entry.message.id} (${entry.outcome} already)`).join(', ');
+			return this.replies.json(res, 400, invalid(`"message_ids": these can no longer be ${done} through lease "${leaseId}": ${names}.`));
+		}
+		for (const entry of found) {
+			if (entry.outcome !== 'held') continue;
+			entry.outcome = done;
+			entry.message.lease = undefined;
+			if (how === 'ack') {
+				entry.message.ackedAt = Date.now();
+				this.host.counters.messagesAcked++;
+			} else this.host.counters.messagesReleased++;
+		}
+		const results = found.map((entry) => messageBody(entry.message, false));
+		this.replies.json(res, 200, { [how === 'ack' ? 'acked_id' : 'released_id']: lease.id, results });
+	}
+
+	/** The messages not acked, oldest first, a page by `limit`; `next` carries the cursor, as an absolute URL. */
+	private list(url: URL, res: ServerResponse, inbox: Inbox): void {
+		this.endDue();
+		const query = url.searchParams;
+		const most = this.host.config.sdkPageSize;
+		const asked = Number(query.get('limit') ?? most);
+		const limit = Number.isInteger(asked) && asked > 0 ? Math.min(asked, most) : most;
+		const cursor = query.get('cursor');
+		const after = cursor === null || cursor === '' ? 0 : Number(seqOfCursor(cursor) ?? NaN);
+		if (Number.isNaN(after)) return this.replies.json(res, 400, invalid('"cursor" is not one this API gave: send the one in "next".'));
+		const open = inbox.messages.filter((message) => message.ackedAt === undefined && message.seq > after);
+		const page = open.slice(0, limit);
+		let next: string | null = null;
+		if (open.length > limit) {
+			const target = new URL(`${this.host.url}${url.pathname}${url.search}`);
+			target.searchParams.set('cursor', cursorOf(page[page.length - 1].seq));
+			next = target.toString();
+		}
+		this.replies.json(res, 200, { next, previous: null, results: page.map((message) => messageBody(message, true)) });
+	}
+}
+
+/** A message as the API writes it; ack and release answers leave the payload out. */
+function messageBody(message: Message, withPayload: boolean) {
+	return {
+		id: message.id,
+		created_at: message.createdAt,
+		status: messageStatus(message),
+		message_attributes: { lease_count: message.leaseCount, error_message: null, possible_duplicate_data: message.duplicate },
+		...(withPayload ? { payload: message.payload } : {}),
+	};
+}
+
+function view(message: Message): InboxMessageView {
+	return {
+		id: message.id,
+		payload: message.payload,
+		lease_count: message.leaseCount,
+		status: messageStatus(message),
+		...(message.ackedAt !== undefined ? { ackedAt: message.ackedAt } : {}),
+	};
+}
+
+/** The body's whole number `field` within bounds (`fallback` when absent), or what is wrong with it. */
+function wholeNumber(body: Record<string, unknown>, field: string, min: number, max: number, fallback: number): number | string {
+	const value = body[field];
+	if (value === undefined) return fallback;
+	if (typeof value === 'number' && Number.isInteger(value) && value >= min && value <= max) return value;
+	return `"${field}" must be a whole number from ${min} to ${max}, not ${JSON.stringify(value)}.`;
+}
