@@ -50,11 +50,30 @@ class ManualTrigger implements INodeType {
 	}
 }
 
+/** Stands in for n8n's No Operation node: passes its items on. */
+class NoOp implements INodeType {
+	description = {
+		displayName: 'No Operation',
+		name: 'noOp',
+		group: ['organization'],
+		version: 1,
+		description: 'Passes its items on',
+		defaults: { name: 'No Operation' },
+		inputs: ['main'],
+		outputs: ['main'],
+		properties: [],
+	} as unknown as INodeType['description'];
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		return [this.getInputData()];
+	}
+}
+
 export class NodeTypes implements INodeTypes {
 	private readonly types: Record<string, INodeType>;
 
 	constructor(nodes: Record<string, INodeType>) {
-		this.types = { 'n8n-nodes-base.manualTrigger': new ManualTrigger(), ...nodes };
+		this.types = { 'n8n-nodes-base.manualTrigger': new ManualTrigger(), 'n8n-nodes-base.noOp': new NoOp(), ...nodes };
 	}
 
 	getByName(name: string): INodeType {

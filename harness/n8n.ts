@@ -147,6 +147,17 @@ export class N8nServer {
 		return ((await response.json()) as { data: Awaited<ReturnType<N8nServer['communityPackages']>> }).data;
 	}
 
+	/** A REST call as the owner (the editor's API): `POST /rest/workflows/<id>/deactivate`, say. */
+	async rest(method: string, path: string, body?: unknown): Promise<{ status: number; body: any }> {
+		const response = await fetch(`${this.url}/rest${path}`, {
+			method,
+			headers: { 'Content-Type': 'application/json', Cookie: this.authCookie },
+			...(body !== undefined && { body: JSON.stringify(body) }),
+		});
+		const text = await response.text();
+		return { status: response.status, body: text ? JSON.parse(text) : undefined };
+	}
+
 	get major(): number {
 		return Number(this.install.version.split('.')[0]);
 	}

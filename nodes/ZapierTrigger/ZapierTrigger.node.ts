@@ -187,9 +187,9 @@ export class ZapierTrigger implements INodeType {
 			return { webhookResponse: { received: true, leased: 0 } };
 		}
 		const delivery = await leaseEvents(this, inbox.id, deliveryOptions(this, false));
-		if (delivery.kind !== 'events' || !delivery.items.length) return { webhookResponse: { received: true, leased: 0 } };
+		if (delivery.kind !== 'events') return { webhookResponse: { received: true, leased: 0 } };
 		await delivery.done();
-		return { workflowData: [delivery.items] };
+		return delivery.items.length ? { workflowData: [delivery.items] } : { webhookResponse: { received: true, leased: 0 } };
 	}
 
 	async poll(this: IPollFunctions): Promise<INodeExecutionData[][] | null> {
@@ -210,14 +210,12 @@ export class ZapierTrigger implements INodeType {
 			throw problemError(this, delivery.problem);
 		}
 		clearReported(this, inbox.id);
-		if (!delivery.items.length) {
-			if (!test) return null;
-			throw new NodeOperationError(this.getNode(), 'No event in the inbox yet', {
-				description:
-					'Zapier is watching the app for this trigger. Make the app produce an event (for example, add a record it would trigger on), wait for Zapier to notice it (up to a few minutes for apps Zapier polls), then fetch again.',
-			});
-		}
 		await delivery.done();
-		return [delivery.items];
+		if (delivery.items.length) return [delivery.items];
+		if (!test) return null;
+		throw new NodeOperationError(this.getNode(), 'No event in the inbox yet', {
+			description:
+				'Zapier is watching the app for this trigger. Make the app produce an event (for example, add a record it would trigger on), wait for Zapier to notice it (up to a few minutes for apps Zapier polls), then fetch again.',
+		});
 	}
 }
