@@ -182,14 +182,7 @@ describe('polling', () => {
 			const workflow = deployed({ options: { redeliveries } });
 			await activate(workflow);
 			engine.sandbox.emitInboxEvents({ count: 3 });
-			engine.sandbox.injectRouteFaults(
-				'POST /inboxes/:id/messages/ack',
-				{ status: 500 },
-				{ status: 500 },
-				{ status: 500 },
-				{ status: 500 },
-				{ status: 500 },
-			);
+			engine.sandbox.injectRouteFaults('POST /inboxes/:id/messages/ack', { status: 400, detail: 'Something went wrong.' });
 			expect(await poll(workflow)).toHaveLength(3);
 			expect(onlyInbox()).toMatchObject({ acked: 0, leased: 3 });
 			engine.sandbox.expireLeases();
