@@ -6,7 +6,7 @@ import type { Fault, FaultRoute } from './limits';
 import { FAULT_ROUTES, isFaultRoute } from './limits';
 import type { KeyRotation } from './callbacks';
 import type { Dialect, RunScript } from './runs';
-import type { InboxEvents } from './inboxMessages';
+import type { InboxEvents } from './inboxEvents';
 
 type ControlRequest = Request & { body: any };
 

@@ -1,8 +1,8 @@
 /**
- * The Trigger Inbox's messages: the trigger's events, queued in an inbox (by the sandbox's own
- * methods, standing in for the app), leased oldest first, then acknowledged or released. A lease
- * that ends unsettled (its time is up, or `expireLeases` plays a crash) puts its messages back, with
- * their lease count kept, and the inbox is notified of the redelivery.
+ * The Trigger Inbox's messages: the trigger's events, queued in an inbox (inboxEvents.ts), leased
+ * oldest first, then acknowledged or released. A lease that ends unsettled (its time is up, or
+ * `expireLeases` plays a crash) puts its messages back, with their lease count kept, and the inbox
+ * is notified of the redelivery.
  */
 import { randomUUID } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
@@ -10,33 +10,11 @@ import type { ServerResponse } from 'node:http';
 import type { Host } from './config';
 import type { Replies, Request } from './http';
 import type { Inboxes } from './inbox';
-import type { Inbox, Lease, Message, MessageStatus } from './inboxModel';
-import { Clock, inboxError, invalid, jsonBody, messageStatus } from './inboxModel';
+import type { Inbox, InboxMessageView, Lease, Message, MessageStatus } from './inboxModel';
+import { COLLECTING, inboxError, invalid, jsonBody, messageStatus, view } from './inboxModel';
 import type { InboxNotifier } from './inboxNotifications';
 import type { ApiRoute } from './limits';
 import { inboxRoute } from './sdk';
-
-/** Events for the sandbox to queue, as the app would have them: at one inbox (ID or key), or every one collecting. */
-export interface InboxEvents {
-	inbox?: string;
-	count?: number;
-	/** Each event's payload, or a maker of it from the event's number (global across the sandbox). */
-	payload?: Record<string, unknown> | ((n: number) => Record<string, unknown>);
-	/** Marks the messages `possible_duplicate_data`. */
-	duplicate?: boolean;
-}
-
-/** A message as the sandbox's methods tell of it. */
-export interface InboxMessageView {
-	id: string;
-	payload: Record<string, unknown>;
-	lease_count: number;
-	status: MessageStatus;
-	ackedAt?: number;
-}
-
-/** What an inbox that is not collecting does with events: an inbox collects while active; a paused one drops them. */
-const COLLECTING = ['active', 'paused'];
 
 const cursorOf = (seq: number) => Buffer.from(`after:${seq}`).toString('base64url');
 const seqOfCursor = (cursor: string) => /^after:(\d+)$/.exec(Buffer.from(cursor, 'base64url').toString('utf8'))?.[1];
@@ -55,10 +33,6 @@ export class InboxMessages {
 		inboxRoute('GET /inboxes/:id/messages', ({ url, res }, [id]) => this.inboxes.withInbox(id, res, (inbox) => this.list(url, res, inbox))),
 	];
 	private leases = new Map<string, Lease>();
-	private streams = new Set<{ timer?: NodeJS.Timeout; finish: () => void }>();
-	/** Never reset, so that no two events of one sandbox share a number (nor a default payload ID). */
-	private seq = 0;
-	private readonly clock = new Clock();
 
 	constructor(
 		private readonly host: Host,
@@ -67,71 +41,14 @@ export class InboxMessages {
 		private readonly notifier: InboxNotifier,
 	) {}
 
-	/** Stops the timers (events at a rate, lease ends); leases still end when next looked at. */
+	/** Stops the lease timers; leases still end when next looked at. */
 	stop(): void {
 		for (const lease of this.leases.values()) clearTimeout(lease.timer);
-		for (const stream of this.streams) stream.finish();
 	}
 
 	reset(): void {
 		this.stop();
 		this.leases.clear();
-	}
-
-	/** Queues `count` events (default 1); a paused inbox drops them. Answers the messages queued. */
-	emit(events: InboxEvents = {}): InboxMessageView[] {
-		const count = events.count ?? 1;
-		if (!Number.isInteger(count) || count < 0) throw new Error(`An event count is a whole number, not ${String(count)}.`);
-		let targets: Inbox[];
-		if (events.inbox !== undefined) {
-			const inbox = this.inboxes.resolve(events.inbox);
-			const { status } = this.inboxes.attributes(inbox);
-			if (!COLLECTING.includes(status)) throw new Error(`The trigger inbox "${events.inbox}" is ${status}: it collects no events yet.`);
-			targets = [inbox];
-		} else targets = this.inboxes.all().filter((inbox) => COLLECTING.includes(this.inboxes.attributes(inbox).status));
-		const queued: Message[] = [];
-		for (const inbox of targets) {
-			this.host.counters.inboxEvents += count;
-			if (this.inboxes.attributes(inbox).status === 'paused') {
-				this.host.counters.inboxEventsDropped += count;
-				continue;
-			}
-			for (let i = 0; i < count; i++) queued.push(this.queue(inbox, events));
-			this.notifier.notify(inbox, count, false);
-		}
-		return queued.map(view);
-	}
-
-	/**
-	 * Queues `count` events, `perSecond` of them a second; done when all are, or when the inbox goes.
-	 * The first goes at once, so that a mistake (an unknown inbox, one not active yet) is thrown, not a rejection.
-	 */
-	emitAtRate(events: InboxEvents & { perSecond: number }): Promise<void> {
-		const count = events.count ?? 1;
-		if (!(events.perSecond > 0 && Number.isFinite(events.perSecond)))
-			throw new Error(`perSecond must be above 0, not ${events.perSecond}.`);
-		if (!Number.isInteger(count) || count < 1) throw new Error(`An event count is a whole number from 1, not ${String(count)}.`);
-		this.emit({ ...events, count: 1 });
-		return new Promise<void>((resolve) => {
-			if (count === 1) return resolve();
-			let emitted = 1;
-			const stream: { timer?: NodeJS.Timeout; finish: () => void } = {
-				finish: () => {
-					clearInterval(stream.timer);
-					this.streams.delete(stream);
-					resolve();
-				},
-			};
-			stream.timer = setInterval(() => {
-				try {
-					this.emit({ ...events, count: 1 });
-				} catch {
-					return stream.finish();
-				}
-				if (++emitted >= count) stream.finish();
-			}, 1000 / events.perSecond);
-			this.streams.add(stream);
-		});
 	}
 
 	/** Every lease ends now, as if its holder had crashed: its messages are available again. */
@@ -171,20 +88,6 @@ export class InboxMessages {
 				acked: tally('acked'),
 			};
 		});
-	}
-
-	private queue(inbox: Inbox, events: InboxEvents): Message {
-		const n = ++this.seq;
-		const createdAt = this.clock.next();
-		const payload =
-			typeof events.payload === 'function'
-				? events.payload(n)
-				: events.payload
-					? structuredClone(events.payload)
-					: { id: `email_${n}`, subject: `Email ${n}`, from: `sender${n}@example.com`, received_at: createdAt };
-		const message: Message = { id: randomUUID(), seq: n, createdAt, payload, leaseCount: 0, duplicate: events.duplicate ?? false };
-		inbox.messages.push(message);
-		return message;
 	}
 
 	/** A lease's end: what it still holds is available again, and the inbox is told of the redelivery. */
@@ -326,16 +229,6 @@ function messageBody(message: Message, withPayload: boolean) {
 		status: messageStatus(message),
 		message_attributes: { lease_count: message.leaseCount, error_message: null, possible_duplicate_data: message.duplicate },
 		...(withPayload ? { payload: message.payload } : {}),
-	};
-}
-
-function view(message: Message): InboxMessageView {
-	return {
-		id: message.id,
-		payload: message.payload,
-		lease_count: message.leaseCount,
-		status: messageStatus(message),
-		...(message.ackedAt !== undefined ? { ackedAt: message.ackedAt } : {}),
 	};
 }
 

@@ -1,7 +1,7 @@
 /**
- * The Trigger Inbox's records, shared by the inboxes (inbox.ts), their messages and leases
- * (inboxMessages.ts) and the notifications (inboxNotifications.ts): what an inbox, a message and a
- * lease hold, the API's error bodies, and its clock.
+ * The Trigger Inbox's records, shared by the inboxes (inbox.ts), the events queued in them
+ * (inboxEvents.ts), their leases (inboxMessages.ts) and the notifications (inboxNotifications.ts):
+ * what an inbox, a message and a lease hold, the API's error bodies, and its clock.
  */
 import type { Request } from './http';
 
@@ -56,6 +56,28 @@ export type MessageStatus = 'available' | 'leased' | 'acked';
 
 export const messageStatus = (message: Message): MessageStatus =>
 	message.ackedAt !== undefined ? 'acked' : message.lease ? 'leased' : 'available';
+
+/** A message as the sandbox's methods tell of it. */
+export interface InboxMessageView {
+	id: string;
+	payload: Record<string, unknown>;
+	lease_count: number;
+	status: MessageStatus;
+	ackedAt?: number;
+}
+
+export function view(message: Message): InboxMessageView {
+	return {
+		id: message.id,
+		payload: message.payload,
+		lease_count: message.leaseCount,
+		status: messageStatus(message),
+		...(message.ackedAt !== undefined ? { ackedAt: message.ackedAt } : {}),
+	};
+}
+
+/** The statuses in which an inbox takes events and leases: a paused one drops new events, and is drained. */
+export const COLLECTING = ['active', 'paused'];
 
 /**
  * The inbox API's error body. All of code, title and detail are always there: the SDK keeps an

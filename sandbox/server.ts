@@ -19,8 +19,10 @@ import { ClientTokens } from './clientTokens';
 import { Control } from './control';
 import { Discovery } from './discovery';
 import { Inboxes } from './inbox';
-import type { InboxEvents, InboxMessageView } from './inboxMessages';
+import type { InboxEvents } from './inboxEvents';
+import { InboxEventSource } from './inboxEvents';
 import { InboxMessages } from './inboxMessages';
+import type { InboxMessageView } from './inboxModel';
 import { InboxNotifier } from './inboxNotifications';
 import type { Route } from './http';
 import { Replies, apiError, match, readRequest, sleep } from './http';
@@ -41,7 +43,8 @@ export { FAULT_ROUTES, RUN_ROUTES, SDK_RUN_ROUTES } from './limits';
 export type { Dialect, RunScript } from './runs';
 export type { KeyRotation } from './callbacks';
 export type { ClientToken } from './clientTokens';
-export type { InboxEvents, InboxMessageView } from './inboxMessages';
+export type { InboxEvents } from './inboxEvents';
+export type { InboxMessageView } from './inboxModel';
 export { validateRunRequest } from './runs';
 export { CONNECTIONS, INBOX_PREFIX, SDK_PREFIX, SDK_VERSION, implementationName, sdkActionId, selectedApi } from './sdkModel';
 
@@ -81,6 +84,7 @@ export class ZapierSandbox {
 	private readonly inboxNotifier = new InboxNotifier(this);
 	private readonly triggerInboxes: Inboxes = new Inboxes(this, this.replies, (inbox) => this.inboxQueues.drop(inbox));
 	private readonly inboxQueues = new InboxMessages(this, this.replies, this.triggerInboxes, this.inboxNotifier);
+	private readonly inboxEvents = new InboxEventSource(this, this.triggerInboxes, this.inboxNotifier);
 	private readonly limits = new Limits(this, this.replies);
 	private readonly control = new Control(this, this.replies);
 	/**
@@ -140,6 +144,7 @@ export class ZapierSandbox {
 		if (!this.server) return;
 		this.replies.stop();
 		this.callbacks.reset();
+		this.inboxEvents.stop();
 		this.inboxQueues.stop();
 		this.inboxNotifier.reset();
 		this.server.closeAllConnections();
@@ -155,6 +160,7 @@ export class ZapierSandbox {
 		this.callbacks.reset();
 		this.limits.reset();
 		this.discovery.reset();
+		this.inboxEvents.stop();
 		this.inboxQueues.reset();
 		this.inboxNotifier.reset();
 		this.triggerInboxes.reset();
@@ -212,7 +218,7 @@ export class ZapierSandbox {
 	 * in every active one when none is named; a paused inbox drops them. Answers the messages queued.
 	 */
 	emitInboxEvents(events: InboxEvents = {}): InboxMessageView[] {
-		return this.inboxQueues.emit(events);
+		return this.inboxEvents.emit(events);
 	}
 
 	/**
@@ -220,7 +226,7 @@ export class ZapierSandbox {
 	 * stop. The first goes at once: a mistake (an unknown inbox, one not active yet) is thrown here.
 	 */
 	emitInboxEventsAtRate(events: InboxEvents & { perSecond: number }): Promise<void> {
-		return this.inboxQueues.emitAtRate(events);
+		return this.inboxEvents.emitAtRate(events);
 	}
 
 	/** Zapier pauses the inbox for this reason (`authentication`, `upstream_failures`, ...): its events are dropped meanwhile. */
