@@ -32,7 +32,7 @@ export class Inboxes {
 		inboxRoute('POST /inboxes', (request) => this.create(request, 'create')),
 		inboxRoute('PUT /inboxes', (request) => this.create(request, 'ensure')),
 		inboxRoute('GET /inboxes', ({ url, res }) => this.list(url, res)),
-		inboxRoute('GET /inboxes/:id', ({ res }, [id]) => this.withInbox(id, res, (inbox) => this.answer(res, 200, inbox))),
+		inboxRoute('GET /inboxes/:id', ({ res }, [id]) => this.withInbox(id, res, (inbox) => return this.answer(200, inbox))),
 		inboxRoute('PATCH /inboxes/:id', (request, [id]) => this.withInbox(id, request.res, (inbox) => this.patch(request, inbox))),
 		inboxRoute('DELETE /inboxes/:id', ({ res }, [id]) => this.withInbox(id, res, (inbox) => this.delete(inbox, res))),
 		inboxRoute('POST /inboxes/:id/pause', ({ res }, [id]) => this.withInbox(id, res, (inbox) => this.pauseByUser(inbox, res))),
@@ -102,7 +102,7 @@ export class Inboxes {
 	withInbox(id: string, res: ServerResponse, then: (inbox: Inbox) => void): void {
 		this.sweep();
 		const inbox = this.inboxes.get(id);
-		if (!inbox) return this.replies.json(res, 404, notFound(id));
+		if (!inbox) return reply(404, notFound(id));
 		then(inbox);
 	}
 
@@ -120,33 +120,33 @@ export class Inboxes {
 	}
 
 	private answer(res: ServerResponse, status: number, inbox: Inbox): void {
-		this.replies.json(res, status, this.body(inbox));
+		return reply(status, this.body(inbox));
 	}
 
 	/** `create` (POST) always makes a new inbox; `ensure` (PUT) answers the one of that key when it has the same subscription. */
 	private create(request: Request, how: 'create' | 'ensure'): void {
 		const { res } = request;
 		const parsed = jsonBody(request);
-		if ('problem' in parsed) return this.replies.json(res, 400, invalid(parsed.problem));
+		if ('problem' in parsed) return reply(400, invalid(parsed.problem));
 		const { body } = parsed;
 		const key = body.key ?? null;
-		if (how === 'ensure' && key === null) return this.replies.json(res, 400, invalid('"key" is required to ensure an inbox.'));
+		if (how === 'ensure' && key === null) return reply(400, invalid('"key" is required to ensure an inbox.'));
 		if (key !== null && (typeof key !== 'string' || key.length < 1 || key.length > 100)) {
-			return this.replies.json(res, 400, invalid('"key" must be a string of 1 to 100 characters.'));
+			return reply(400, invalid('"key" must be a string of 1 to 100 characters.'));
 		}
 		const notificationUrl = body.notification_url ?? null;
 		if (notificationUrl !== null && !isNotificationUrl(notificationUrl)) {
-			return this.replies.json(res, 400, invalid('"notification_url" must be an http(s) URL of at most 2048 characters.'));
+			return reply(400, invalid('"notification_url" must be an http(s) URL of at most 2048 characters.'));
 		}
 		const checked = this.subscription(body.subscription);
-		if (typeof checked === 'string') return this.replies.json(res, 400, invalid(checked));
+		if (typeof checked === 'string') return reply(400, invalid(checked));
 		const existing = key === null ? undefined : this.byKey(key);
 		if (existing) {
 			const same = sameSubscription(existing.subscription, checked);
-			if (!same) return this.replies.json(res, 409, conflict(`An inbox with key "${key}" already exists with a different subscription.`));
+			if (!same) return reply(409, conflict(`An inbox with key "${key}" already exists with a different subscription.`));
 			// PUT is the get-or-create: the inbox as it is (its notification URL changes only by PATCH).
 			if (how === 'ensure') return this.answer(res, 200, existing);
-			return this.replies.json(res, 409, conflict(`An inbox with key "${key}" already exists; ensure it (PUT /inboxes) to get it.`));
+			return reply(409, conflict(`An inbox with key "${key}" already exists; ensure it (PUT /inboxes) to get it.`));
 		}
 		const now = Date.now();
 		const stale = connectionOf(checked.connection_id)?.isStale === true;
@@ -163,7 +163,7 @@ export class Inboxes {
 			messages: [],
 		};
 		this.inboxes.set(inbox.id, inbox);
-		this.answer(res, 201, inbox);
+		return this.answer(201, inbox);
 	}
 
 	/** The subscription asked for, or what is wrong with it (naming the field). */
@@ -213,26 +213,26 @@ export class Inboxes {
 			next = target.toString();
 		}
 		const results = found.slice(offset, offset + limit).map((inbox) => this.body(inbox));
-		this.replies.json(res, 200, { count: found.length, next, previous: null, results });
+		return reply(200, { count: found.length, next, previous: null, results });
 	}
 
 	/** Only the notification URL can change (a URL, or null for none). */
 	private patch(request: Request, inbox: Inbox): void {
 		const { res } = request;
-		if (inbox.deletedAt !== undefined) return this.replies.json(res, 409, beingDeleted(inbox));
+		if (inbox.deletedAt !== undefined) return reply(409, beingDeleted(inbox));
 		const parsed = jsonBody(request);
-		if ('problem' in parsed) return this.replies.json(res, 400, invalid(parsed.problem));
+		if ('problem' in parsed) return reply(400, invalid(parsed.problem));
 		const others = Object.keys(parsed.body).filter((field) => field !== 'notification_url');
 		if (others.length) {
-			return this.replies.json(res, 400, invalid(`Only "notification_url" can change, not ${others.map((f) => `"${f}"`).join(', ')}.`));
+			return reply(400, invalid(`Only "notification_url" can change, not ${others.map((f) => `"${f}"`).join(', ')}.`));
 		}
 		const url = parsed.body.notification_url;
-		if (url === undefined) return this.replies.json(res, 400, invalid('"notification_url" is required (null to clear it).'));
+		if (url === undefined) return reply(400, invalid('"notification_url" is required (null to clear it).'));
 		if (url !== null && !isNotificationUrl(url)) {
-			return this.replies.json(res, 400, invalid('"notification_url" must be an http(s) URL of at most 2048 characters, or null.'));
+			return reply(400, invalid('"notification_url" must be an http(s) URL of at most 2048 characters, or null.'));
 		}
 		inbox.notificationUrl = url;
-		this.answer(res, 200, inbox);
+		return this.answer(200, inbox);
 	}
 
 	/** Marks it `deleting` (the answer says so), drops its messages and frees its key. */
@@ -242,28 +242,28 @@ export class Inboxes {
 			inbox.messages = [];
 			this.deleted(inbox);
 		}
-		this.answer(res, 200, inbox);
+		return this.answer(200, inbox);
 	}
 
 	/** A pause Zapier made for another reason stays that reason: pausing again must not turn it into one the user can lift. */
 	private pauseByUser(inbox: Inbox, res: ServerResponse): void {
-		if (inbox.deletedAt !== undefined) return this.replies.json(res, 409, beingDeleted(inbox));
+		if (inbox.deletedAt !== undefined) return reply(409, beingDeleted(inbox));
 		inbox.pausedFor ??= 'user';
-		this.answer(res, 200, inbox);
+		return this.answer(200, inbox);
 	}
 
 	private resume(inbox: Inbox, res: ServerResponse): void {
 		const { status, paused_reason: reason } = this.attributes(inbox);
 		if (status !== 'paused') {
 			const detail = `The inbox "${inbox.id}" is not paused (it is ${status}).`;
-			return this.replies.json(res, 409, inboxError(409, 'inbox_not_paused', 'Not paused', detail));
+			return reply(409, inboxError(409, 'inbox_not_paused', 'Not paused', detail));
 		}
 		if (reason !== null && RECONNECT_FIRST.has(reason)) {
 			const detail = `The inbox "${inbox.id}" was paused for "${reason}": reconnect the account in Zapier, then resume it.`;
-			return this.replies.json(res, 409, inboxError(409, 'reconnect_required', 'Reconnect the account', detail));
+			return reply(409, inboxError(409, 'reconnect_required', 'Reconnect the account', detail));
 		}
 		inbox.pausedFor = null;
-		this.answer(res, 200, inbox);
+		return this.answer(200, inbox);
 	}
 }
 

@@ -112,25 +112,25 @@ export class InboxMessages {
 	private lease(request: Request, inbox: Inbox): void {
 		const { res } = request;
 		const parsed = jsonBody(request);
-		if ('problem' in parsed) return this.replies.json(res, 400, invalid(parsed.problem));
+		if ('problem' in parsed) return reply(400, invalid(parsed.problem));
 		const limit = wholeNumber(parsed.body, 'lease_limit', 1, 100, 10);
-		if (typeof limit === 'string') return this.replies.json(res, 400, invalid(limit));
+		if (typeof limit === 'string') return reply(400, invalid(limit));
 		const seconds = wholeNumber(parsed.body, 'lease_seconds', 1, 3_600, 300);
-		if (typeof seconds === 'string') return this.replies.json(res, 400, invalid(seconds));
+		if (typeof seconds === 'string') return reply(400, invalid(seconds));
 		this.endDue();
 		const attributes = this.inboxes.attributes(inbox);
 		if (!COLLECTING.includes(attributes.status)) {
 			const detail = `The inbox "${inbox.id}" is ${attributes.status}: messages can be leased once it is active.`;
-			return this.replies.json(res, 409, inboxError(409, 'inbox_not_active', 'Inbox not active', detail));
+			return reply(409, inboxError(409, 'inbox_not_active', 'Inbox not active', detail));
 		}
 		const taken = inbox.messages.filter((message) => messageStatus(message) === 'available').slice(0, limit);
 		if (!taken.length && attributes.status === 'paused') {
 			// Zapier's one error without `errors[]`: the SDK reads this `detail` and the reason beside it.
-			return this.replies.json(res, 409, { detail: 'Inbox is paused and fully drained', inbox_attributes: attributes });
+			return reply(409, { detail: 'Inbox is paused and fully drained', inbox_attributes: attributes });
 		}
 		if (!taken.length) {
 			this.host.counters.inboxEmptyLeases++;
-			return this.replies.json(res, 200, { lease_id: null, leased_until: null, results: [], inbox_attributes: attributes });
+			return reply(200, { lease_id: null, leased_until: null, results: [], inbox_attributes: attributes });
 		}
 		const lease: Lease = { id: randomUUID(), inbox, until: Date.now() + seconds * 1000, messages: new Map() };
 		for (const message of taken) {
@@ -141,7 +141,7 @@ export class InboxMessages {
 		lease.timer = setTimeout(() => this.end(lease), seconds * 1000);
 		this.leases.set(lease.id, lease);
 		this.host.counters.inboxLeases++;
-		this.replies.json(res, 200, {
+		return reply(200, {
 			lease_id: lease.id,
 			leased_until: new Date(lease.until).toISOString(),
 			results: taken.map((message) => messageBody(message, true)),
@@ -156,21 +156,21 @@ export class InboxMessages {
 	private settle(request: Request, inbox: Inbox, how: 'ack' | 'release'): void {
 		const { res } = request;
 		const parsed = jsonBody(request);
-		if ('problem' in parsed) return this.replies.json(res, 400, invalid(parsed.problem));
+		if ('problem' in parsed) return reply(400, invalid(parsed.problem));
 		const { lease_id: leaseId, message_ids: ids } = parsed.body;
 		if (typeof leaseId !== 'string' || !leaseId)
-			return this.replies.json(res, 400, invalid('"lease_id" is required: the ID of the lease.'));
+			return reply(400, invalid('"lease_id" is required: the ID of the lease.'));
 		if (
 			ids !== undefined &&
 			(!Array.isArray(ids) || ids.length < 1 || ids.length > 100 || !ids.every((id) => typeof id === 'string' && id !== ''))
 		) {
-			return this.replies.json(res, 400, invalid('"message_ids" must be a list of 1 to 100 message IDs (omit it for the whole lease).'));
+			return reply(400, invalid('"message_ids" must be a list of 1 to 100 message IDs (omit it for the whole lease).'));
 		}
 		this.endDue();
 		const lease = this.leases.get(leaseId);
 		if (!lease || lease.inbox !== inbox) {
 			const detail = `The lease "${leaseId}" has expired (or is not this inbox's): its messages are back in the inbox.`;
-			return this.replies.json(res, 400, inboxError(400, 'lease_expired', 'Lease expired', detail));
+			return reply(400, inboxError(400, 'lease_expired', 'Lease expired', detail));
 		}
 		const done = how === 'ack' ? 'acked' : 'released';
 		let found = [...lease.messages.values()].filter((entry) => entry.outcome === 'held');
@@ -178,13 +178,13 @@ export class InboxMessages {
 			const named = [...new Set(ids as string[])];
 			const strangers = named.filter((id) => !lease.messages.has(id));
 			if (strangers.length)
-				return this.replies.json(res, 400, invalid(`"message_ids": not in lease "${leaseId}": ${strangers.join(', ')}.`));
+				return reply(400, invalid(`"message_ids": not in lease "${leaseId}": ${strangers.join(', ')}.`));
 			found = named.map((id) => lease.messages.get(id)!);
 		}
 		const crossed = found.filter((entry) => entry.outcome !== 'held' && entry.outcome !== done);
 		if (crossed.length) {
 			const names = crossed.map((entry) => `${entry.message.id} (${entry.outcome} already)`).join(', ');
-			return this.replies.json(res, 400, invalid(`"message_ids": these can no longer be ${done} through lease "${leaseId}": ${names}.`));
+			return reply(400, invalid(`"message_ids": these can no longer be ${done} through lease "${leaseId}": ${names}.`));
 		}
 		for (const entry of found) {
 			if (entry.outcome !== 'held') continue;
@@ -196,7 +196,7 @@ export class InboxMessages {
 			} else this.host.counters.messagesReleased++;
 		}
 		const results = found.map((entry) => messageBody(entry.message, false));
-		this.replies.json(res, 200, { [how === 'ack' ? 'acked_id' : 'released_id']: lease.id, results });
+		return reply(200, { [how === 'ack' ? 'acked_id' : 'released_id']: lease.id, results });
 	}
 
 	/** The messages not acked, oldest first, a page by `limit`; `next` carries the cursor, as an absolute URL. */
@@ -208,7 +208,7 @@ export class InboxMessages {
 		const limit = Number.isInteger(asked) && asked > 0 ? Math.min(asked, most) : most;
 		const cursor = query.get('cursor');
 		const after = cursor === null || cursor === '' ? 0 : Number(seqOfCursor(cursor) ?? NaN);
-		if (Number.isNaN(after)) return this.replies.json(res, 400, invalid('"cursor" is not one this API gave: send the one in "next".'));
+		if (Number.isNaN(after)) return reply(400, invalid('"cursor" is not one this API gave: send the one in "next".'));
 		const open = inbox.messages.filter((message) => message.ackedAt === undefined && message.seq > after);
 		const page = open.slice(0, limit);
 		let next: string | null = null;
@@ -217,7 +217,7 @@ export class InboxMessages {
 			target.searchParams.set('cursor', cursorOf(page[page.length - 1].seq));
 			next = target.toString();
 		}
-		this.replies.json(res, 200, { next, previous: null, results: page.map((message) => messageBody(message, true)) });
+		return reply(200, { next, previous: null, results: page.map((message) => messageBody(message, true)) });
 	}
 }
 

@@ -186,7 +186,7 @@ export class ZapierTrigger implements INodeType {
 		if (!inbox || news.inbox_id !== inbox.id || (this.getNodeParameter('receive', 'poll') as Receive) !== 'push') {
 			return { webhookResponse: { received: true, leased: 0 } };
 		}
-		const delivery = await leaseEvents(this, inbox.id, deliveryOptions(this, false));
+		const delivery = await leaseEvents(this, inbox.id, { ...deliveryOptions(this, false), notified: true });
 		if (delivery.kind !== 'events') return { webhookResponse: { received: true, leased: 0 } };
 		await delivery.done();
 		return delivery.items.length ? { workflowData: [delivery.items] } : { webhookResponse: { received: true, leased: 0 } };

@@ -19,6 +19,8 @@ export interface DeliveryOptions {
 	resumeWhenPaused: boolean;
 	/** Lease and release: show the events without taking them. */
 	test: boolean;
+	/** Whether Zapier just said there are events; otherwise the inbox is looked at first, as an empty lease still costs a task. */
+	notified?: boolean;
 }
 
 export type Delivery =
@@ -46,28 +48,28 @@ function rememberHandedOver(ctx: TriggerContext, inboxId: string, ids: string[])
 
 /**
  * Leases up to a batch of the inbox's events. `done()`, called as the items go to n8n, acknowledges
- * the batch (or, in a test, releases it). A lease whose acknowledgement
- * is lost comes back: its messages are then known as handed over, and dropped or marked.
+ * the batch (or, in a test, releases it). A lease whose acknowledgement is lost comes back: its
+ * messages are then known as handed over, and dropped or marked.
  */
 export async function leaseEvents(ctx: TriggerContext, inboxId: string, options: DeliveryOptions): Promise<Delivery> {
 	const seconds = leaseSeconds((await connection(ctx)).timeoutMs);
 	const deadline = Date.now() + seconds * 1000 - LEASE_MARGIN_MS;
+	if (!options.notified) {
+		const any = await triggerInbox.hasMessages(ctx, inboxId, deadline);
+		if (any === undefined) return { kind: 'missing' };
+		if (!any) return await idleInbox(ctx, inboxId, options);
+	}
 	let answer = await triggerInbox.lease(ctx, inboxId, options.batchSize, seconds, deadline);
 	if (answer.kind === 'drained' && options.resumeWhenPaused && isResumable(answer.pausedReason)) {
 		if ((await triggerInbox.resume(ctx, inboxId)).ok) answer = await triggerInbox.lease(ctx, inboxId, options.batchSize, seconds, deadline);
 	}
 	if (answer.kind === 'missing') return answer;
 	if (answer.kind === 'drained') return { kind: 'problem', problem: pausedProblem(answer.pausedReason) };
-	if (answer.kind === 'inactive') {
-		const inbox = await triggerInbox.get(ctx, inboxId);
-		if (!inbox || inbox.status === 'deleting') return { kind: 'missing' };
-		if (inbox.status === 'initialization_failure') return { kind: 'problem', problem: initializationProblem(inbox.pausedReason) };
-		return { kind: 'events', items: [], done: async () => {} };
-	}
+	if (answer.kind === 'inactive') return await idleInbox(ctx, inboxId, { ...options, resumeWhenPaused: false });
 	const { leaseId, messages, inboxStatus, pausedReason } = answer;
 	if (!messages.length && inboxStatus === 'initialization_failure')
 		return { kind: 'problem', problem: initializationProblem(pausedReason) };
-	if (!leaseId || !messages.length) return { kind: 'events', items: [], done: async () => {} };
+	if (!leaseId || !messages.length) return NOTHING;
 	const sorted = sortLease(messages, handedOver(ctx, inboxId), options.redeliveries);
 	const settle = async (how: 'ack' | 'release') => {
 		try {
@@ -88,6 +90,18 @@ export async function leaseEvents(ctx: TriggerContext, inboxId: string, options:
 			await settle('ack');
 		},
 	};
+}
+
+const NOTHING: Delivery = { kind: 'events', items: [], done: async () => {} };
+
+/** An inbox with nothing to lease: delivering nothing, or with a problem to tell (a pause, a failed set-up), by its status. */
+async function idleInbox(ctx: TriggerContext, inboxId: string, options: DeliveryOptions): Promise<Delivery> {
+	const inbox = await triggerInbox.get(ctx, inboxId);
+	if (!inbox || inbox.status === 'deleting') return { kind: 'missing' };
+	if (inbox.status === 'initialization_failure') return { kind: 'problem', problem: initializationProblem(inbox.pausedReason) };
+	if (inbox.status !== 'paused') return NOTHING;
+	if (options.resumeWhenPaused && isResumable(inbox.pausedReason) && (await triggerInbox.resume(ctx, inboxId)).ok) return NOTHING;
+	return { kind: 'problem', problem: pausedProblem(inbox.pausedReason) };
 }
 
 /** Whether this problem was reported already (in the static data, or by this process), marking it reported. */

@@ -68,6 +68,20 @@ export const triggerInbox = {
 		return response.status === 404 ? undefined : inboxFrom(ctx, response.body, 'the inbox read');
 	},
 
+	/** Whether the inbox holds any message, leased or not: a look that costs a request, where a lease costs a Zapier task. */
+	async hasMessages(ctx: ZapierContext, id: string, deadline: number): Promise<boolean | undefined> {
+		const response = await send(ctx, {
+			method: 'GET',
+			path: [id, 'messages'],
+			kind: 'read',
+			query: { limit: '1' },
+			accept: [404],
+			deadline,
+		});
+		if (response.status === 404) return undefined;
+		return Array.isArray(response.body.results) && response.body.results.length > 0;
+	},
+
 	/** Deletes the inbox (Zapier marks it for deletion and drops its messages); one already gone is fine. */
 	async remove(ctx: ZapierContext, id: string): Promise<void> {
 		await send(ctx, { method: 'DELETE', path: [id], kind: 'read', accept: [404] });
