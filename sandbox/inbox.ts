@@ -6,13 +6,12 @@
  * for `inboxInitMs`, then `active` (or `initialization_failure`), `deleting` for `inboxDeleteMs`.
  */
 import { randomUUID } from 'node:crypto';
-import type { ServerResponse } from 'node:http';
 
 import { inputFields } from './catalog';
 import type { Host } from './config';
 import type { Replies, Request } from './http';
-import type { Inbox, Subscription } from './inboxModel';
-import { canonical, inboxError, invalid, isNotificationUrl, jsonBody, notFound } from './inboxModel';
+import type { Answer, Inbox, Subscription } from './inboxModel';
+import { canonical, inboxError, invalid, isNotificationUrl, jsonBody, notFound, reply } from './inboxModel';
 import type { ApiRoute } from './limits';
 import { inboxRoute } from './sdk';
 import { appOfSelectedApi, connectionOf, selectedApi } from './sdkModel';
@@ -29,14 +28,14 @@ const conflict = (detail: string) => inboxError(409, 'conflict', 'Conflict', det
 
 export class Inboxes {
 	readonly routes: ApiRoute[] = [
-		inboxRoute('POST /inboxes', (request) => this.create(request, 'create')),
-		inboxRoute('PUT /inboxes', (request) => this.create(request, 'ensure')),
-		inboxRoute('GET /inboxes', ({ url, res }) => this.list(url, res)),
-		inboxRoute('GET /inboxes/:id', ({ res }, [id]) => this.withInbox(id, res, (inbox) => return this.answer(200, inbox))),
-		inboxRoute('PATCH /inboxes/:id', (request, [id]) => this.withInbox(id, request.res, (inbox) => this.patch(request, inbox))),
-		inboxRoute('DELETE /inboxes/:id', ({ res }, [id]) => this.withInbox(id, res, (inbox) => this.delete(inbox, res))),
-		inboxRoute('POST /inboxes/:id/pause', ({ res }, [id]) => this.withInbox(id, res, (inbox) => this.pauseByUser(inbox, res))),
-		inboxRoute('POST /inboxes/:id/resume', ({ res }, [id]) => this.withInbox(id, res, (inbox) => this.resume(inbox, res))),
+		inboxRoute('POST /inboxes', this.replies, (request) => this.create(request, 'create')),
+		inboxRoute('PUT /inboxes', this.replies, (request) => this.create(request, 'ensure')),
+		inboxRoute('GET /inboxes', this.replies, ({ url }) => this.list(url)),
+		inboxRoute('GET /inboxes/:id', this.replies, (_, [id]) => this.withInbox(id, (inbox) => this.answer(200, inbox))),
+		inboxRoute('PATCH /inboxes/:id', this.replies, (request, [id]) => this.withInbox(id, (inbox) => this.patch(request, inbox))),
+		inboxRoute('DELETE /inboxes/:id', this.replies, (_, [id]) => this.withInbox(id, (inbox) => this.delete(inbox))),
+		inboxRoute('POST /inboxes/:id/pause', this.replies, (_, [id]) => this.withInbox(id, (inbox) => this.pauseByUser(inbox))),
+		inboxRoute('POST /inboxes/:id/resume', this.replies, (_, [id]) => this.withInbox(id, (inbox) => this.resume(inbox))),
 	];
 	private inboxes = new Map<string, Inbox>();
 
@@ -98,12 +97,12 @@ export class Inboxes {
 		};
 	}
 
-	/** Answers the inbox of this route's ID to `then`, or a 404 (only IDs here: the SDK resolves keys by listing). */
-	withInbox(id: string, res: ServerResponse, then: (inbox: Inbox) => void): void {
+	/** What `then` answers for the inbox of this route's ID, or a 404 (only IDs here: the SDK resolves keys by listing). */
+	withInbox(id: string, then: (inbox: Inbox) => Answer): Answer {
 		this.sweep();
 		const inbox = this.inboxes.get(id);
 		if (!inbox) return reply(404, notFound(id));
-		then(inbox);
+		return then(inbox);
 	}
 
 	/** Deleted inboxes are gone once they have read as `deleting` for `inboxDeleteMs`. */
@@ -119,13 +118,12 @@ export class Inboxes {
 		return [...this.inboxes.values()].find((inbox) => inbox.key === key && inbox.deletedAt === undefined);
 	}
 
-	private answer(res: ServerResponse, status: number, inbox: Inbox): void {
+	private answer(status: number, inbox: Inbox): Answer {
 		return reply(status, this.body(inbox));
 	}
 
 	/** `create` (POST) always makes a new inbox; `ensure` (PUT) answers the one of that key when it has the same subscription. */
-	private create(request: Request, how: 'create' | 'ensure'): void {
-		const { res } = request;
+	private create(request: Request, how: 'create' | 'ensure'): Answer {
 		const parsed = jsonBody(request);
 		if ('problem' in parsed) return reply(400, invalid(parsed.problem));
 		const { body } = parsed;
@@ -145,7 +143,7 @@ export class Inboxes {
 			const same = sameSubscription(existing.subscription, checked);
 			if (!same) return reply(409, conflict(`An inbox with key "${key}" already exists with a different subscription.`));
 			// PUT is the get-or-create: the inbox as it is (its notification URL changes only by PATCH).
-			if (how === 'ensure') return this.answer(res, 200, existing);
+			if (how === 'ensure') return this.answer(200, existing);
 			return reply(409, conflict(`An inbox with key "${key}" already exists; ensure it (PUT /inboxes) to get it.`));
 		}
 		const now = Date.now();
@@ -194,7 +192,7 @@ export class Inboxes {
 	}
 
 	/** Live inboxes (not `deleting`) by `key` and `status`, a page by `limit` and `offset`, `next` an absolute URL. */
-	private list(url: URL, res: ServerResponse): void {
+	private list(url: URL): Answer {
 		const query = url.searchParams;
 		const found = this.all().filter(
 			(inbox) =>
@@ -217,8 +215,7 @@ export class Inboxes {
 	}
 
 	/** Only the notification URL can change (a URL, or null for none). */
-	private patch(request: Request, inbox: Inbox): void {
-		const { res } = request;
+	private patch(request: Request, inbox: Inbox): Answer {
 		if (inbox.deletedAt !== undefined) return reply(409, beingDeleted(inbox));
 		const parsed = jsonBody(request);
 		if ('problem' in parsed) return reply(400, invalid(parsed.problem));
@@ -236,7 +233,7 @@ export class Inboxes {
 	}
 
 	/** Marks it `deleting` (the answer says so), drops its messages and frees its key. */
-	private delete(inbox: Inbox, res: ServerResponse): void {
+	private delete(inbox: Inbox): Answer {
 		if (inbox.deletedAt === undefined) {
 			inbox.deletedAt = Date.now();
 			inbox.messages = [];
@@ -246,13 +243,13 @@ export class Inboxes {
 	}
 
 	/** A pause Zapier made for another reason stays that reason: pausing again must not turn it into one the user can lift. */
-	private pauseByUser(inbox: Inbox, res: ServerResponse): void {
+	private pauseByUser(inbox: Inbox): Answer {
 		if (inbox.deletedAt !== undefined) return reply(409, beingDeleted(inbox));
 		inbox.pausedFor ??= 'user';
 		return this.answer(200, inbox);
 	}
 
-	private resume(inbox: Inbox, res: ServerResponse): void {
+	private resume(inbox: Inbox): Answer {
 		const { status, paused_reason: reason } = this.attributes(inbox);
 		if (status !== 'paused') {
 			const detail = `The inbox "${inbox.id}" is not paused (it is ${status}).`;

@@ -5,13 +5,12 @@
  * is notified of the redelivery.
  */
 import { randomUUID } from 'node:crypto';
-import type { ServerResponse } from 'node:http';
 
 import type { Host } from './config';
 import type { Replies, Request } from './http';
 import type { Inboxes } from './inbox';
-import type { Inbox, InboxMessageView, Lease, Message, MessageStatus } from './inboxModel';
-import { COLLECTING, inboxError, invalid, jsonBody, messageStatus, view } from './inboxModel';
+import type { Answer, Inbox, InboxMessageView, Lease, Message, MessageStatus } from './inboxModel';
+import { COLLECTING, inboxError, invalid, jsonBody, messageStatus, reply, view } from './inboxModel';
 import type { InboxNotifier } from './inboxNotifications';
 import type { ApiRoute } from './limits';
 import { inboxRoute } from './sdk';
@@ -21,16 +20,16 @@ const seqOfCursor = (cursor: string) => /^after:(\d+)$/.exec(Buffer.from(cursor,
 
 export class InboxMessages {
 	readonly routes: ApiRoute[] = [
-		inboxRoute('POST /inboxes/:id/messages/lease', (request, [id]) =>
-			this.inboxes.withInbox(id, request.res, (inbox) => this.lease(request, inbox)),
+		inboxRoute('POST /inboxes/:id/messages/lease', this.replies, (request, [id]) =>
+			this.inboxes.withInbox(id, (inbox) => this.lease(request, inbox)),
 		),
-		inboxRoute('POST /inboxes/:id/messages/ack', (request, [id]) =>
-			this.inboxes.withInbox(id, request.res, (inbox) => this.settle(request, inbox, 'ack')),
+		inboxRoute('POST /inboxes/:id/messages/ack', this.replies, (request, [id]) =>
+			this.inboxes.withInbox(id, (inbox) => this.settle(request, inbox, 'ack')),
 		),
-		inboxRoute('POST /inboxes/:id/messages/release', (request, [id]) =>
-			this.inboxes.withInbox(id, request.res, (inbox) => this.settle(request, inbox, 'release')),
+		inboxRoute('POST /inboxes/:id/messages/release', this.replies, (request, [id]) =>
+			this.inboxes.withInbox(id, (inbox) => this.settle(request, inbox, 'release')),
 		),
-		inboxRoute('GET /inboxes/:id/messages', ({ url, res }, [id]) => this.inboxes.withInbox(id, res, (inbox) => this.list(url, res, inbox))),
+		inboxRoute('GET /inboxes/:id/messages', this.replies, ({ url }, [id]) => this.inboxes.withInbox(id, (inbox) => this.list(url, inbox))),
 	];
 	private leases = new Map<string, Lease>();
 
@@ -109,8 +108,7 @@ export class InboxMessages {
 		for (const lease of [...this.leases.values()]) if (now >= lease.until) this.end(lease);
 	}
 
-	private lease(request: Request, inbox: Inbox): void {
-		const { res } = request;
+	private lease(request: Request, inbox: Inbox): Answer {
 		const parsed = jsonBody(request);
 		if ('problem' in parsed) return reply(400, invalid(parsed.problem));
 		const limit = wholeNumber(parsed.body, 'lease_limit', 1, 100, 10);
@@ -153,13 +151,11 @@ export class InboxMessages {
 	 * Acks (done with) or releases (back at once, lease count kept) the lease's messages: those named, or
 	 * all it holds. Asking again for what was done already is answered as done; the other way round is refused.
 	 */
-	private settle(request: Request, inbox: Inbox, how: 'ack' | 'release'): void {
-		const { res } = request;
+	private settle(request: Request, inbox: Inbox, how: 'ack' | 'release'): Answer {
 		const parsed = jsonBody(request);
 		if ('problem' in parsed) return reply(400, invalid(parsed.problem));
 		const { lease_id: leaseId, message_ids: ids } = parsed.body;
-		if (typeof leaseId !== 'string' || !leaseId)
-			return reply(400, invalid('"lease_id" is required: the ID of the lease.'));
+		if (typeof leaseId !== 'string' || !leaseId) return reply(400, invalid('"lease_id" is required: the ID of the lease.'));
 		if (
 			ids !== undefined &&
 			(!Array.isArray(ids) || ids.length < 1 || ids.length > 100 || !ids.every((id) => typeof id === 'string' && id !== ''))
@@ -177,8 +173,7 @@ export class InboxMessages {
 		if (ids !== undefined) {
 			const named = [...new Set(ids as string[])];
 			const strangers = named.filter((id) => !lease.messages.has(id));
-			if (strangers.length)
-				return reply(400, invalid(`"message_ids": not in lease "${leaseId}": ${strangers.join(', ')}.`));
+			if (strangers.length) return reply(400, invalid(`"message_ids": not in lease "${leaseId}": ${strangers.join(', ')}.`));
 			found = named.map((id) => lease.messages.get(id)!);
 		}
 		const crossed = found.filter((entry) => entry.outcome !== 'held' && entry.outcome !== done);
@@ -200,7 +195,7 @@ export class InboxMessages {
 	}
 
 	/** The messages not acked, oldest first, a page by `limit`; `next` carries the cursor, as an absolute URL. */
-	private list(url: URL, res: ServerResponse, inbox: Inbox): void {
+	private list(url: URL, inbox: Inbox): Answer {
 		this.endDue();
 		const query = url.searchParams;
 		const most = this.host.config.sdkPageSize;

@@ -87,6 +87,17 @@ export const inboxError = (status: number, code: string, title: string, detail: 
 	errors: [{ code, title, detail, status }],
 });
 
+/**
+ * What a route answers, worked out before it is sent: a committing fault (the request reached Zapier,
+ * its answer was lost) does the request's work, and the answer is then not sent, or sent late.
+ */
+export interface Answer {
+	status: number;
+	body: unknown;
+}
+
+export const reply = (status: number, body: unknown): Answer => ({ status, body });
+
 export const notFound = (id: string) => inboxError(404, 'not_found', 'Not found', `No inbox "${id}".`);
 export const invalid = (detail: string) => inboxError(400, 'invalid', 'Bad request', detail);
 

@@ -10,6 +10,7 @@ import type { CatalogApp } from './catalog';
 import { APPS, choices, inputFields } from './catalog';
 import type { Host, RateLimitConfig } from './config';
 import type { Replies, Request } from './http';
+import type { Answer } from './inboxModel';
 import type { ApiRoute, FaultRoute, Gate } from './limits';
 import type { ClientTokens } from './clientTokens';
 import type { Connection } from './sdkModel';
@@ -48,9 +49,31 @@ export function sdkRoute(name: FaultRoute, handler: ApiRoute['handler'], extra: 
 	return prefixedRoute(SDK_PREFIX, name, handler, extra);
 }
 
-/** A route of the Trigger Inbox (under INBOX_PREFIX); the same tokens and rate limit window as the SDK API's. */
-export function inboxRoute(name: FaultRoute, handler: ApiRoute['handler']): ApiRoute {
-	return prefixedRoute(INBOX_PREFIX, name, handler, {});
+/**
+ * A route of the Trigger Inbox (under INBOX_PREFIX), with the same tokens and rate limit window as the
+ * SDK API's. Its answer is worked out once per request: by a committing fault first (a lease made,
+ * say, whose answer is then dropped), or by the route itself.
+ */
+export function inboxRoute(name: FaultRoute, replies: Replies, answer: (request: Request, params: string[]) => Answer): ApiRoute {
+	const answers = new WeakMap<Request, Answer>();
+	const once = (request: Request) => {
+		let found = answers.get(request);
+		if (!found) {
+			const params = (route.pattern as RegExp).exec(request.url.pathname)!.slice(1).map(decodeURIComponent);
+			answers.set(request, (found = answer(request, params)));
+		}
+		return found;
+	};
+	const route = prefixedRoute(
+		INBOX_PREFIX,
+		name,
+		(request) => {
+			const { status, body } = once(request);
+			replies.json(request.res, status, body);
+		},
+		{ commit: (request) => void once(request) },
+	);
+	return route;
 }
 
 /** Who may call the SDK API (client-credential tokens, as `JWT`), and the quota text its 429 carries. */

@@ -487,7 +487,7 @@ describe('notifications', () => {
 });
 
 describe('what the inbox shares with the SDK API', () => {
-	test('its tokens, counted routes, faults and the rate limit window', async () => {
+	test('its tokens, counted routes, faults (a committing one does the work) and the rate limit window', async () => {
 		expect((await api('GET', '/inboxes', undefined, `Bearer ${token}`)).status).toBe(401);
 		expect((await api('GET', '/inboxes', undefined, `JWT ${sandbox.issueTokens().access_token}`)).status).toBe(401);
 		const inbox = await activeInbox('k1');
@@ -496,6 +496,23 @@ describe('what the inbox shares with the SDK API', () => {
 		expect((await lease(inbox.id)).status).toBe(200);
 		expect(sandbox.counters.requests['POST /inboxes/:id/messages/lease']).toBe(2);
 		expect(sandbox.counters.requests['PUT /inboxes']).toBe(1);
+
+		// A dropped answer: the lease (or the ack) was made all the same, as when the request reached Zapier.
+		sandbox.emitInboxEvents({ inbox: 'k1', count: 2 });
+		sandbox.injectRouteFaults('POST /inboxes/:id/messages/lease', { drop: true });
+		await expect(lease(inbox.id)).rejects.toThrow();
+		expect(sandbox.state().inboxes[0]).toMatchObject({ available: 0, leased: 2 });
+		sandbox.expireLeases();
+		const leased = await lease(inbox.id);
+		expect(leased.body.results.map((m: any) => m.message_attributes.lease_count)).toEqual([2, 2]);
+		sandbox.injectRouteFaults('POST /inboxes/:id/messages/ack', { drop: true });
+		await expect(ack(inbox.id, { lease_id: leased.body.lease_id })).rejects.toThrow();
+		expect(sandbox.state().inboxes[0]).toMatchObject({ leased: 0, acked: 2 });
+		// Sent again, it is answered as done (the lease still runs), without acking anything twice.
+		const ids = leased.body.results.map((m: any) => m.id);
+		const again = await ack(inbox.id, { lease_id: leased.body.lease_id, message_ids: ids });
+		expect(again.body.results.map((m: any) => m.status)).toEqual(['acked', 'acked']);
+		expect(sandbox.counters.messagesAcked).toBe(2);
 
 		sandbox.configure({ rateLimit: { limit: 1, windowMs: 60_000, cooldownMs: 1_000, retryAfter: 'seconds', reset: 'none' } });
 		const sdk = await fetch(`${sandbox.url}${SDK_PREFIX}/v4/authentications`, { headers: { Authorization: `JWT ${token}` } });
