@@ -54,7 +54,8 @@ function rememberHandedOver(ctx: TriggerContext, inboxId: string, ids: string[])
 export async function leaseEvents(ctx: TriggerContext, inboxId: string, options: DeliveryOptions): Promise<Delivery> {
 	const seconds = leaseSeconds((await connection(ctx)).timeoutMs);
 	const deadline = Date.now() + seconds * 1000 - LEASE_MARGIN_MS;
-	if (!options.notified) {
+	const memory = memoryOf(ctx);
+	if (!options.notified && !memory.backlog) {
 		const any = await triggerInbox.hasMessages(ctx, inboxId, deadline);
 		if (any === undefined) return { kind: 'missing' };
 		if (!any) return await idleInbox(ctx, inboxId, options);
@@ -69,6 +70,7 @@ export async function leaseEvents(ctx: TriggerContext, inboxId: string, options:
 	const { leaseId, messages, inboxStatus, pausedReason } = answer;
 	if (!messages.length && inboxStatus === 'initialization_failure')
 		return { kind: 'problem', problem: initializationProblem(pausedReason) };
+	if (!options.test) memory.backlog = messages.length >= options.batchSize;
 	if (!leaseId || !messages.length) return NOTHING;
 	const sorted = sortLease(messages, handedOver(ctx, inboxId), options.redeliveries);
 	const settle = async (how: 'ack' | 'release') => {

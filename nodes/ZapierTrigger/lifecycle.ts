@@ -28,6 +28,8 @@ export interface TriggerMemory extends IDataObject {
 	handedOver?: string[];
 	/** The problem last reported, so that it is not reported again every poll. */
 	reported?: string;
+	/** Whether the last lease came back full: more events are waiting, and the next poll leases without looking first. */
+	backlog?: boolean;
 }
 
 export function memoryOf(ctx: TriggerContext): TriggerMemory {
