@@ -210,11 +210,13 @@ export interface EngineOptions {
 	credentials: CredentialStore;
 	/** Where n8n would be reached to resume a waiting execution (`$execution.resumeUrl`). */
 	webhookWaitingBaseUrl?: string;
+	/** Where n8n's production webhooks would be reached (a trigger's webhook URL). */
+	webhookBaseUrl?: string;
 }
 
 let executions = 0;
 
-function additionalData({ credentials, webhookWaitingBaseUrl }: EngineOptions, json: WorkflowJson): IWorkflowExecuteAdditionalData {
+function additionalData({ credentials, webhookWaitingBaseUrl, webhookBaseUrl }: EngineOptions, json: WorkflowJson): IWorkflowExecuteAdditionalData {
 	const executionId = `execution-${++executions}`;
 	const workflowData = {
 		id: 'engine-test',
@@ -243,7 +245,7 @@ function additionalData({ credentials, webhookWaitingBaseUrl }: EngineOptions, j
 		formBaseUrl: 'http://127.0.0.1/form',
 		formWaitingBaseUrl: 'http://127.0.0.1/form-waiting',
 		formTestBaseUrl: 'http://127.0.0.1/form-test',
-		webhookBaseUrl: 'http://127.0.0.1/webhook',
+		webhookBaseUrl: webhookBaseUrl ?? 'http://127.0.0.1/webhook',
 		webhookWaitingBaseUrl: webhookWaitingBaseUrl ?? 'http://127.0.0.1/webhook-waiting',
 		webhookTestBaseUrl: 'http://127.0.0.1/webhook-test',
 		mcpBaseUrl: 'http://127.0.0.1/mcp',

@@ -12,6 +12,8 @@ import { chain, nodeIds } from './workflowParts';
 export const POLL_WORKFLOW_ID = 'e2eZtPoll0000000';
 export const PUSH_WORKFLOW_ID = 'e2eZtPush0000000';
 export const PUSH_WEBHOOK_ID = '00000000-0000-4000-7000-00000000e001';
+/** Never published: opened in the editor, where Fetch Test Event runs its poll. */
+export const EDITOR_WORKFLOW_ID = 'e2eZtEditor00000';
 
 const id = nodeIds('7000');
 const exampleTrigger = triggerExample.nodes[0];
@@ -49,5 +51,6 @@ export function triggerWorkflows(captureUrl: string): WorkflowImport[] {
 			zapierTrigger({ receive: 'push', pollTimes: { item: [{ mode: 'everyHour', minute: 0 }] } }, PUSH_WEBHOOK_ID),
 			report(`${captureUrl}/push`),
 		]),
+		{ ...chain(EDITOR_WORKFLOW_ID, 'E2E: Zapier Trigger in the editor', [zapierTrigger({ receive: 'poll' })]), publish: false },
 	];
 }

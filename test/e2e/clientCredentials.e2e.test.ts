@@ -10,7 +10,7 @@ import { NODE_TYPE } from '../../harness/n8n';
 import type { Stack } from '../../harness/stack';
 import { CLIENT_CREDENTIAL, startStack } from '../../harness/stack';
 import { chain, nodeIds, webhookNode } from '../../harness/workflowParts';
-import { byTestId, launchBrowser, signIn } from './editor';
+import { byTestId, launchBrowser, pickFromList, signIn } from './editor';
 
 const id = nodeIds('8cc0');
 const FROM_SCRATCH = 'e2eCcFromScratch';
@@ -97,26 +97,7 @@ describe("a new user's path in n8n's editor", () => {
 	});
 	afterAll(async () => await browser?.close());
 
-	const rlInput = (name: string) => page.locator(`[data-test-id="resource-locator-${name}"] [data-test-id="rlc-input"]`);
-	/**
-	 * Picks from a list, as a user would when a list stays empty: closes it and opens it again, typing
-	 * the start of the name (a new search). n8n 1.x closes a list only on a click elsewhere.
-	 */
-	const pick = async (name: string, item: string) => {
-		const entry = page.locator('[data-test-id="rlc-item"]:visible', { hasText: item }).first();
-		for (let tries = 0; tries < 3 && !(await entry.isVisible()); tries++) {
-			if (await page.locator('[data-test-id="rlc-item"]:visible, [data-test-id="rlc-input"]:focus').count()) {
-				await byTestId(page, 'output-panel').click({ position: { x: 50, y: 50 } });
-			}
-			await rlInput(name).click();
-			if (tries > 0) await page.keyboard.type(item.slice(0, 4));
-			await entry.waitFor({ timeout: 15_000 }).catch(() => undefined);
-		}
-		await entry.click();
-		await expect(
-			rlInput(name).evaluate((el) => (el instanceof HTMLInputElement ? el.value : el.querySelector('input')?.value)),
-		).resolves.toBe(item);
-	};
+	const pick = async (name: string, item: string) => await pickFromList(page, name, item);
 	const parameterInput = (name: string) => byTestId(page, `parameter-input-${name}`).locator('input, textarea').first();
 
 	test('creates the credential, tests it, picks app, action and connection, fills the fields and runs', async () => {

@@ -37,3 +37,25 @@ export async function signIn(page: Page, baseUrl: string): Promise<void> {
 }
 
 export const byTestId = (page: Page, id: string) => page.locator(`[data-test-id="${id}"]`);
+
+/** The text input of a "From list / By ID" parameter. */
+export const rlInput = (page: Page, name: string) => page.locator(`[data-test-id="resource-locator-${name}"] [data-test-id="rlc-input"]`);
+
+/**
+ * Picks from a list, as a user would when a list stays empty: closes it and opens it again, typing
+ * the start of the name (a new search). n8n 1.x closes a list only on a click elsewhere.
+ */
+export async function pickFromList(page: Page, name: string, item: string): Promise<void> {
+	const entry = page.locator('[data-test-id="rlc-item"]:visible', { hasText: item }).first();
+	for (let tries = 0; tries < 3 && !(await entry.isVisible()); tries++) {
+		if (await page.locator('[data-test-id="rlc-item"]:visible, [data-test-id="rlc-input"]:focus').count()) {
+			await byTestId(page, 'output-panel').click({ position: { x: 50, y: 50 } });
+		}
+		await rlInput(page, name).click();
+		if (tries > 0) await page.keyboard.type(item.slice(0, 4));
+		await entry.waitFor({ timeout: 15_000 }).catch(() => undefined);
+	}
+	await entry.click();
+	const value = await rlInput(page, name).evaluate((el) => (el instanceof HTMLInputElement ? el.value : el.querySelector('input')?.value));
+	if (value !== item) throw new Error(`Picked "${value}" for ${name}, not "${item}"`);
+}

@@ -4,10 +4,23 @@
  * one item of an execution, and each arrives once: across a restart of n8n with a lease it never
  * got the answer of, too. Deactivating a workflow deletes its inbox.
  */
+import { join } from 'node:path';
+
+import type { Browser } from 'playwright-core';
+
 import { CaptureServer } from '../../harness/capture';
+import { ROOT } from '../../harness/n8n';
 import type { Stack } from '../../harness/stack';
 import { startStack } from '../../harness/stack';
-import { inboxKeyPrefix, POLL_WORKFLOW_ID, PUSH_WEBHOOK_ID, PUSH_WORKFLOW_ID, triggerWorkflows } from '../../harness/triggerWorkflows';
+import {
+	EDITOR_WORKFLOW_ID,
+	inboxKeyPrefix,
+	POLL_WORKFLOW_ID,
+	PUSH_WEBHOOK_ID,
+	PUSH_WORKFLOW_ID,
+	triggerWorkflows,
+} from '../../harness/triggerWorkflows';
+import { byTestId, launchBrowser, signIn } from './editor';
 
 let stack: Stack;
 let capture: CaptureServer;
@@ -131,5 +144,41 @@ describe('Zapier Trigger', () => {
 				stack.sandbox.inboxes().some((live) => live.id === inbox.id && live.status !== 'deleting') ? undefined : true,
 			);
 		}
+	});
+});
+
+describe("the editor's Fetch Test Event", () => {
+	let browser: Browser;
+	afterAll(async () => await browser?.close());
+
+	test('says the inbox is empty and what to do, then shows the events waiting, taking none of them', async () => {
+		browser = await launchBrowser();
+		const page = await (await browser.newContext({ viewport: { width: 1440, height: 900 } })).newPage();
+		await signIn(page, stack.n8n.url);
+		await page.goto(`${stack.n8n.url}/workflow/${EDITOR_WORKFLOW_ID}`);
+		const node = page.locator('[data-test-id="canvas-node"][data-node-name="Zapier Trigger"]');
+		await node.waitFor({ timeout: 60_000 });
+		await node.dblclick();
+		await byTestId(page, 'ndv').waitFor();
+		const fetch = byTestId(page, 'node-execute-button');
+		await expect(fetch.textContent()).resolves.toContain('Fetch Test Event');
+
+		// The first fetch makes the inbox: Zapier starts watching, and nothing has happened yet.
+		await fetch.click();
+		await page.getByText('No event in the inbox yet').first().waitFor({ timeout: 60_000 });
+		const inbox = await inboxOf(EDITOR_WORKFLOW_ID);
+
+		const queued = stack.sandbox.emitInboxEvents({ inbox: inbox.id, count: 3 });
+		await fetch.click();
+		const output = byTestId(page, 'output-panel');
+		await output.getByText(String(queued[2].payload.subject)).first().waitFor({ timeout: 60_000 });
+		// The docs show n8n 2.x's editor.
+		if (stack.n8n.major >= 2) await page.screenshot({ path: join(ROOT, 'docs', 'zapier-trigger-fetch-test-event.png') });
+		// Released, not acknowledged: the events wait for the workflow.
+		expect(stack.sandbox.inboxMessages(inbox.id).map((message) => [message.status, message.lease_count])).toEqual([
+			['available', 1],
+			['available', 1],
+			['available', 1],
+		]);
 	});
 });
