@@ -172,8 +172,9 @@ describe("the editor's Fetch Test Event", () => {
 		await fetch.click();
 		const output = byTestId(page, 'output-panel');
 		await output.getByText(String(queued[2].payload.subject)).first().waitFor({ timeout: 60_000 });
-		// The docs show n8n 2.x's editor.
-		if (stack.n8n.major >= 2) await page.screenshot({ path: join(ROOT, 'docs', 'zapier-trigger-fetch-test-event.png') });
+		// The screenshot in docs/ (n8n 2.x's editor) is refreshed by `npm run screenshots` only.
+		const refresh = process.env.SCREENSHOTS === '1' && stack.n8n.major >= 2;
+		await page.screenshot(refresh ? { path: join(ROOT, 'docs', 'zapier-trigger-fetch-test-event.png') } : {});
 		// Released, not acknowledged: the events wait for the workflow.
 		expect(stack.sandbox.inboxMessages(inbox.id).map((message) => [message.status, message.lease_count])).toEqual([
 			['available', 1],
