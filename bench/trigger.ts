@@ -151,13 +151,21 @@ async function pushed(engine: Engine): Promise<Pushed> {
 	limited(engine);
 	const executions: INodeExecutionData[][] = [];
 	const handedAt = new Map<string, number>();
-	let setup: Awaited<ReturnType<typeof activated>> | undefined;
+	const deployed: { setup?: Awaited<ReturnType<typeof activated>> } = {};
 	const server = createServer((req, res) => {
 		let body = '';
 		req.on('data', (chunk) => (body += chunk));
 		req.on('end', async () => {
 			const answer: WebhookAnswer = {};
-			const context = webhookContext(setup!.json, ZAPIER_TRIGGER_NODE, engine, { headers: {}, body }, answer, undefined, setup!.deployment);
+			const context = webhookContext(
+				deployed.setup!.json,
+				ZAPIER_TRIGGER_NODE,
+				engine,
+				{ headers: {}, body },
+				answer,
+				undefined,
+				deployed.setup!.deployment,
+			);
 			const response = await trigger.webhook.call(context).catch(() => undefined);
 			const items = response?.workflowData?.[0] ?? [];
 			if (items.length) executions.push(items);
@@ -167,7 +175,7 @@ async function pushed(engine: Engine): Promise<Pushed> {
 	});
 	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
 	const webhookBaseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/webhook`;
-	setup = await activated({ ...engine, webhookBaseUrl }, 'push', { receive: 'push', options: { batchSize: 25 } });
+	const setup = (deployed.setup = await activated({ ...engine, webhookBaseUrl }, 'push', { receive: 'push', options: { batchSize: 25 } }));
 	const before = inboxRequests(engine);
 	const emittedAt = new Map<string, number>();
 	await engine.sandbox.emitInboxEventsAtRate({

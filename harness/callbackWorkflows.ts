@@ -8,7 +8,7 @@ import { NODE_TYPE, PACKAGE_NAME } from './n8n';
 import { CLIENT_CREDENTIAL, CREDENTIAL } from './stack';
 import { CONNECT_BY, connectedWith, SDK_SEND_EMAIL } from './connectBy';
 import type { WorkflowNode } from './workflowParts';
-import { chain, nodeIds, splitOutNode, webhookNode } from './workflowParts';
+import { chain, nodeIds, splitOutNode, webhookNode, reportNode } from './workflowParts';
 
 export const TRIGGER_WEBHOOK_ID = '00000000-0000-4000-8000-0000000c0001';
 export const MARKING_TRIGGER_WEBHOOK_ID = '00000000-0000-4000-8000-0000000c0002';
@@ -61,14 +61,7 @@ const allItems: WorkflowNode = {
 	parameters: { aggregate: 'aggregateAllItemData', destinationFieldName: 'items', options: {} },
 };
 
-const report = (url: string): WorkflowNode => ({
-	id: id(),
-	name: 'Report',
-	type: 'n8n-nodes-base.httpRequest',
-	typeVersion: 4.2,
-	position: [0, 0],
-	parameters: { method: 'POST', url, sendBody: true, specifyBody: 'json', jsonBody: '={{ JSON.stringify($json) }}', options: {} },
-});
+const report = (url: string) => reportNode(id, url);
 
 /** `keysUrl`: the sandbox's JWKS. `captureUrl`: where each execution reports what it produced. */
 export function callbackWorkflows(keysUrl: string, captureUrl: string): WorkflowImport[] {

@@ -216,7 +216,10 @@ export interface EngineOptions {
 
 let executions = 0;
 
-function additionalData({ credentials, webhookWaitingBaseUrl, webhookBaseUrl }: EngineOptions, json: WorkflowJson): IWorkflowExecuteAdditionalData {
+function additionalData(
+	{ credentials, webhookWaitingBaseUrl, webhookBaseUrl }: EngineOptions,
+	json: WorkflowJson,
+): IWorkflowExecuteAdditionalData {
 	const executionId = `execution-${++executions}`;
 	const workflowData = {
 		id: 'engine-test',

@@ -7,7 +7,7 @@ import triggerExample from '../examples/start-on-a-zapier-trigger.json';
 import type { WorkflowImport } from './n8n';
 import { CLIENT_CREDENTIAL } from './stack';
 import type { WorkflowNode } from './workflowParts';
-import { chain, nodeIds } from './workflowParts';
+import { chain, nodeIds, reportNode } from './workflowParts';
 
 export const POLL_WORKFLOW_ID = 'e2eZtPoll0000000';
 export const PUSH_WORKFLOW_ID = 'e2eZtPush0000000';
@@ -27,14 +27,7 @@ const zapierTrigger = (parameters: Record<string, unknown>, webhookId = id()): W
 });
 
 /** One request per item, with the item. */
-const report = (url: string): WorkflowNode => ({
-	id: id(),
-	name: 'Report',
-	type: 'n8n-nodes-base.httpRequest',
-	typeVersion: 4.2,
-	position: [0, 0],
-	parameters: { method: 'POST', url, sendBody: true, specifyBody: 'json', jsonBody: '={{ JSON.stringify($json) }}', options: {} },
-});
+const report = (url: string) => reportNode(id, url);
 
 /** The inbox key prefix of a workflow's Zapier Trigger. */
 export const inboxKeyPrefix = (workflowId: string) => `n8n-${workflowId}-`;

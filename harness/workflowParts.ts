@@ -49,3 +49,15 @@ export function splitOutNode(id: () => string, field: string): WorkflowNode {
 		parameters: { fieldToSplitOut: field, options: {} },
 	};
 }
+
+/** Posts each item, as JSON, to `url` (a capture server): one request per item. */
+export function reportNode(id: () => string, url: string): WorkflowNode {
+	return {
+		id: id(),
+		name: 'Report',
+		type: 'n8n-nodes-base.httpRequest',
+		typeVersion: 4.2,
+		position: [0, 0],
+		parameters: { method: 'POST', url, sendBody: true, specifyBody: 'json', jsonBody: '={{ JSON.stringify($json) }}', options: {} },
+	};
+}

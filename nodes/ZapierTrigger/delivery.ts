@@ -70,7 +70,9 @@ export async function leaseEvents(ctx: TriggerContext, inboxId: string, options:
 	const { leaseId, messages, inboxStatus, pausedReason } = answer;
 	if (!messages.length && inboxStatus === 'initialization_failure')
 		return { kind: 'problem', problem: initializationProblem(pausedReason) };
-	if (!options.test) memory.backlog = messages.length >= options.batchSize;
+	const full = messages.length >= options.batchSize;
+	// Written only on a change: n8n saves the static data whenever it changes.
+	if (!options.test && Boolean(memory.backlog) !== full) memory.backlog = full;
 	if (!leaseId || !messages.length) return NOTHING;
 	const sorted = sortLease(messages, handedOver(ctx, inboxId), options.redeliveries);
 	const settle = async (how: 'ack' | 'release') => {
@@ -118,7 +120,8 @@ export function isReportedAlready(ctx: TriggerContext, inboxId: string, problem:
 
 /** The inbox delivers again: a later problem is news. */
 export function clearReported(ctx: TriggerContext, inboxId: string): void {
-	delete memoryOf(ctx).reported;
+	const memory = memoryOf(ctx);
+	if (memory.reported !== undefined) delete memory.reported;
 	reportedHere.delete(inboxId);
 }
 
