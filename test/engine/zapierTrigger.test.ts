@@ -3,10 +3,10 @@
  * polls on the schedule and in the editor's Fetch Test Event, and Zapier's notifications to its
  * webhook, against the sandbox's Trigger Inbox with the client-credentials credential.
  */
-import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
+import type { IDataObject, INodeExecutionData, ResourceMapperFields } from 'n8n-workflow';
 
 import type { Deployment, WebhookAnswer, WorkflowJson } from '../../harness/engine';
-import { activationContext, pollContext, webhookContext } from '../../harness/engine';
+import { activationContext, loadOptionsContext, pollContext, webhookContext } from '../../harness/engine';
 import { triggerWorkflow, ZAPIER_TRIGGER_NODE } from '../../harness/workflows';
 import { ZapierTrigger } from '../../nodes/ZapierTrigger/ZapierTrigger.node';
 import { useEngine } from './setup';
@@ -54,6 +54,22 @@ const onlyInbox = () => {
 const payloadIds = (items: INodeExecutionData[] | null) => (items ?? []).map((item) => item.json.id);
 const leases = () => engine.requests('POST /inboxes/:id/messages/lease');
 const memory = (workflow: Deployed) => workflow.deployment.staticData[`node:${ZAPIER_TRIGGER_NODE}`] as IDataObject;
+
+describe("the editor's lists", () => {
+	const editing = (parameters: IDataObject) => loadOptionsContext(deployed(parameters).json, ZAPIER_TRIGGER_NODE, engine);
+
+	test("the app's triggers are its read actions; the trigger's fields come with their choices", async () => {
+		const triggers = await trigger.methods.listSearch.searchTriggers.call(editing({}));
+		expect(triggers.results).toEqual([{ name: 'New Email', value: 'new_email', description: 'Reads new emails.' }]);
+		const { fields } = (await trigger.methods.resourceMapping.getInputFields.call(editing({}))) as ResourceMapperFields;
+		expect(fields.map((field) => [field.id, field.required, field.options?.map((option) => option.value)])).toEqual([
+			['folder', true, ['INBOX', 'WORK', 'SPAM']],
+			['from_contains', false, undefined],
+		]);
+		const connections = await trigger.methods.listSearch.searchAuthentications.call(editing({}));
+		expect(connections.results.map((result) => result.value)).toEqual(['1001', '1002', '1003']);
+	});
+});
 
 describe('activation', () => {
 	test('makes one inbox for the trigger and waits until Zapier has it active; activating again reuses it', async () => {
