@@ -10,6 +10,7 @@ import { join } from 'node:path';
 
 import example from '../examples/run-an-action.json';
 import clientExample from '../examples/run-an-action-with-client-credentials.json';
+import triggerExample from '../examples/start-on-a-zapier-trigger.json';
 import { connectToSandbox } from '../sandbox/connect';
 import { clientCredentialsFor } from './connectBy';
 import type { SandboxConfig } from '../sandbox/server';
@@ -24,6 +25,7 @@ export const CREDENTIAL = { id: 'zapier-sandbox', name: 'Zapier sandbox' };
 export const CLIENT_CREDENTIAL = { id: 'zapier-sandbox-cc', name: 'Zapier sandbox (client credentials)' };
 export const EXAMPLE_WORKFLOW_ID = 'exampleRunAction';
 export const CLIENT_EXAMPLE_WORKFLOW_ID = 'exampleRunActionCc';
+export const TRIGGER_EXAMPLE_WORKFLOW_ID = 'exampleZapierTrigger';
 
 export interface Stack {
 	sandbox: ZapierSandbox;
@@ -81,6 +83,7 @@ export async function startStack(options: {
 		n8n.importWorkflows([
 			{ ...(example as unknown as WorkflowImport), id: EXAMPLE_WORKFLOW_ID },
 			{ ...(clientExample as unknown as WorkflowImport), id: CLIENT_EXAMPLE_WORKFLOW_ID },
+			{ ...(triggerExample as unknown as WorkflowImport), id: TRIGGER_EXAMPLE_WORKFLOW_ID },
 			...(options.workflows ?? []),
 		]);
 		await n8n.start(options.n8nPort);
