@@ -17,12 +17,12 @@ import { searchApps, searchAuthentications, searchTriggers } from '../ZapierActi
 import { CREDENTIAL_KINDS } from '../ZapierActions/transport/credentialKinds';
 import { apiBase } from '../ZapierActions/transport/request';
 import { checkCallbackUrl, isZapierApi } from '../ZapierActions/transport/url';
-import type { DeliveryOptions } from './delivery';
+import type { Delivery, DeliveryOptions } from './delivery';
 import { clearReported, isReportedAlready, leaseEvents } from './delivery';
 import type { Redeliveries } from './events';
 import { BATCH_SIZE } from './events';
-import type { InboxRecord } from './lifecycle';
-import { deleteInbox, ensureInbox, inboxIsCurrent, memoryOf, problemError, rememberedInbox } from './lifecycle';
+import type { EnsuredInbox } from './lifecycle';
+import { deleteInboxes, ensureInbox, inboxIsCurrent, memoryOf, problemError, rememberedInbox } from './lifecycle';
 import type { TriggerContext } from './subscription';
 
 type Receive = 'poll' | 'push';
@@ -54,8 +54,10 @@ async function notificationUrl(ctx: IHookFunctions): Promise<string | null> {
 }
 
 /** The inbox to lease from: the one made on activation, else (a test, or an n8n that gives polls no activation) ensured now. */
-async function inboxToLease(ctx: IPollFunctions, test: boolean, resumeWhenPaused: boolean): Promise<InboxRecord> {
-	return (!test && rememberedInbox(ctx)) || (await ensureInbox(ctx, { resumeWhenPaused }));
+async function inboxToLease(ctx: IPollFunctions, options: DeliveryOptions): Promise<EnsuredInbox> {
+	const remembered = options.test ? undefined : rememberedInbox(ctx);
+	if (remembered) return { inbox: remembered, known: true };
+	return await ensureInbox(ctx, { resumeWhenPaused: options.resumeWhenPaused, test: options.test });
 }
 
 export class ZapierTrigger implements INodeType {
@@ -168,11 +170,15 @@ export class ZapierTrigger implements INodeType {
 			},
 			async create(this: IHookFunctions): Promise<boolean> {
 				const { resumeWhenPaused } = deliveryOptions(this, false);
-				await ensureInbox(this, { notificationUrl: await notificationUrl(this), resumeWhenPaused });
+				const ensured = await ensureInbox(this, { notificationUrl: await notificationUrl(this), resumeWhenPaused, test: false });
+				// A failed activation makes n8n delete the inbox: a pause of one that keeps events is left for the polls to tell.
+				if (ensured.problem && (!ensured.known || ensured.problem.state.startsWith('initialization_failure'))) {
+					throw problemError(this, ensured.problem);
+				}
 				return true;
 			},
 			async delete(this: IHookFunctions): Promise<boolean> {
-				await deleteInbox(this);
+				await deleteInboxes(this);
 				return true;
 			},
 		},
@@ -183,7 +189,8 @@ export class ZapierTrigger implements INodeType {
 		const inbox = memoryOf(this).inbox;
 		const news = this.getBodyData() as IDataObject;
 		// Only the inbox's own news costs a lease: anything else is answered and forgotten.
-		if (!inbox || news.inbox_id !== inbox.id || (this.getNodeParameter('receive', 'poll') as Receive) !== 'push') {
+		const about = typeof news.inbox_id === 'string' ? news.inbox_id.toLowerCase() : undefined;
+		if (!inbox || about !== inbox.id.toLowerCase() || (this.getNodeParameter('receive', 'poll') as Receive) !== 'push') {
 			return { webhookResponse: { received: true, leased: 0 } };
 		}
 		const delivery = await leaseEvents(this, inbox.id, { ...deliveryOptions(this, false), notified: true });
@@ -195,21 +202,26 @@ export class ZapierTrigger implements INodeType {
 	async poll(this: IPollFunctions): Promise<INodeExecutionData[][] | null> {
 		const test = this.getMode() === 'manual';
 		const options = deliveryOptions(this, test);
-		let inbox = await inboxToLease(this, test, options.resumeWhenPaused);
-		let delivery = await leaseEvents(this, inbox.id, options);
+		let ensured = await inboxToLease(this, options);
+		let delivery: Delivery = ensured.problem
+			? { kind: 'problem', problem: ensured.problem }
+			: await leaseEvents(this, ensured.inbox.id, options);
 		if (delivery.kind === 'missing') {
 			// Deleted in Zapier (or by another n8n): made again, as activation would.
-			delete memoryOf(this).inbox;
-			inbox = await ensureInbox(this, { resumeWhenPaused: options.resumeWhenPaused });
-			delivery = await leaseEvents(this, inbox.id, options);
+			ensured = await ensureInbox(this, { resumeWhenPaused: options.resumeWhenPaused, test });
+			delivery = ensured.problem ? { kind: 'problem', problem: ensured.problem } : await leaseEvents(this, ensured.inbox.id, options);
 		}
-		if (delivery.kind === 'missing')
-			throw new NodeOperationError(this.getNode(), 'Zapier deleted the inbox of this trigger as soon as it was made');
+		if (delivery.kind === 'missing') {
+			throw new NodeOperationError(this.getNode(), 'Zapier deleted the inbox of this trigger as soon as it was made', {
+				description:
+					'Something in Zapier deletes it (another tool with these client credentials?). Check the inboxes in Zapier, then poll again.',
+			});
+		}
 		if (delivery.kind === 'problem') {
-			if (!test && isReportedAlready(this, inbox.id, delivery.problem)) return null;
+			if (!test && isReportedAlready(this, ensured.inbox.id, delivery.problem)) return null;
 			throw problemError(this, delivery.problem);
 		}
-		clearReported(this, inbox.id);
+		clearReported(this, ensured.inbox.id);
 		await delivery.done();
 		if (delivery.items.length) return [delivery.items];
 		if (!test) return null;

@@ -30,20 +30,27 @@ export type Delivery =
 
 /** Room left before a lease ends for the acknowledgement to arrive in time. */
 const LEASE_MARGIN_MS = 10_000;
-/** Inboxes whose handed-over IDs this process remembers besides the static data (which a webhook cannot save). */
+/**
+ * What this process remembers per inbox besides the static data: a notification's webhook writes none,
+ * as n8n would save its copy over what the polls saved meanwhile.
+ */
 const MAX_INBOXES = 1_000;
 const handedOverHere = new Map<string, string[]>();
+const reportedHere = new Map<string, string>();
+
+function bounded<T>(map: Map<string, T>, key: string, value: T): void {
+	map.delete(key);
+	map.set(key, value);
+	if (map.size > MAX_INBOXES) map.delete(map.keys().next().value!);
+}
 
 function handedOver(ctx: TriggerContext, inboxId: string): Set<string> {
 	return new Set([...(memoryOf(ctx).handedOver ?? []), ...(handedOverHere.get(inboxId) ?? [])]);
 }
 
-function rememberHandedOver(ctx: TriggerContext, inboxId: string, ids: string[]): void {
-	const memory = memoryOf(ctx);
-	memory.handedOver = remember(memory.handedOver ?? [], ids);
-	handedOverHere.delete(inboxId);
-	handedOverHere.set(inboxId, remember(handedOverHere.get(inboxId) ?? [], ids));
-	if (handedOverHere.size > MAX_INBOXES) handedOverHere.delete(handedOverHere.keys().next().value!);
+function rememberHandedOver(ctx: TriggerContext, inboxId: string, ids: string[], persist: boolean): void {
+	if (persist) memoryOf(ctx).handedOver = remember(memoryOf(ctx).handedOver ?? [], ids);
+	bounded(handedOverHere, inboxId, remember(handedOverHere.get(inboxId) ?? [], ids));
 }
 
 /**
@@ -55,6 +62,8 @@ export async function leaseEvents(ctx: TriggerContext, inboxId: string, options:
 	const seconds = leaseSeconds((await connection(ctx)).timeoutMs);
 	const deadline = Date.now() + seconds * 1000 - LEASE_MARGIN_MS;
 	const memory = memoryOf(ctx);
+	// Only polls write the static data (n8n saves it after them); a test or a notification leaves it be.
+	const persist = !options.test && !options.notified;
 	if (!options.notified && !memory.backlog) {
 		const any = await triggerInbox.hasMessages(ctx, inboxId, deadline);
 		if (any === undefined) return { kind: 'missing' };
@@ -72,7 +81,7 @@ export async function leaseEvents(ctx: TriggerContext, inboxId: string, options:
 		return { kind: 'problem', problem: initializationProblem(pausedReason) };
 	const full = messages.length >= options.batchSize;
 	// Written only on a change: n8n saves the static data whenever it changes.
-	if (!options.test && Boolean(memory.backlog) !== full) memory.backlog = full;
+	if (persist && Boolean(memory.backlog) !== full) memory.backlog = full;
 	if (!leaseId || !messages.length) return NOTHING;
 	const sorted = sortLease(messages, handedOver(ctx, inboxId), options.redeliveries);
 	const settle = async (how: 'ack' | 'release') => {
@@ -90,7 +99,7 @@ export async function leaseEvents(ctx: TriggerContext, inboxId: string, options:
 		items: sorted.items,
 		done: async () => {
 			if (options.test) return await settle('release');
-			rememberHandedOver(ctx, inboxId, sorted.messageIds);
+			rememberHandedOver(ctx, inboxId, sorted.messageIds, persist);
 			await settle('ack');
 		},
 	};
@@ -114,7 +123,7 @@ export function isReportedAlready(ctx: TriggerContext, inboxId: string, problem:
 	const state = `${inboxId}|${problem.state}`;
 	const already = memory.reported === state || reportedHere.get(inboxId) === state;
 	memory.reported = state;
-	reportedHere.set(inboxId, state);
+	bounded(reportedHere, inboxId, state);
 	return already;
 }
 
@@ -124,5 +133,3 @@ export function clearReported(ctx: TriggerContext, inboxId: string): void {
 	if (memory.reported !== undefined) delete memory.reported;
 	reportedHere.delete(inboxId);
 }
-
-const reportedHere = new Map<string, string>();

@@ -9,9 +9,10 @@ import { NodeOperationError } from 'n8n-workflow';
 import { triggerInbox } from '../ZapierActions/transport/api/triggerInbox';
 import type { Inbox } from '../ZapierActions/transport/api/triggerInboxModel';
 import { pause } from '../ZapierActions/transport/timing';
+import type { InboxProblem } from './inboxStates';
 import { initializationProblem, isResumable, pausedProblem } from './inboxStates';
-import type { TriggerContext } from './subscription';
-import { inboxKeyOf, readChoices, subscriptionOf } from './subscription';
+import type { TriggerChoices, TriggerContext } from './subscription';
+import { inboxKeyOf, nodeKeyPrefix, readChoices, subscriptionOf } from './subscription';
 
 /** How long activation waits for Zapier to set an inbox up; one still initialising then is left to the polls. */
 const SETUP_WAIT_MS = 60_000;
@@ -24,7 +25,9 @@ export interface InboxRecord {
 /** What the node keeps in the workflow's static data. */
 export interface TriggerMemory extends IDataObject {
 	inbox?: InboxRecord;
-	/** IDs of the latest messages handed to n8n (see events.ts REMEMBERED_IDS). */
+	/** Where the inbox tells of new events, as activation set it: a poll that has to make the inbox again sets it too. */
+	notificationUrl?: string | null;
+	/** IDs of the latest messages handed to n8n by polls (see events.ts REMEMBERED_IDS). */
 	handedOver?: string[];
 	/** The problem last reported, so that it is not reported again every poll. */
 	reported?: string;
@@ -34,6 +37,13 @@ export interface TriggerMemory extends IDataObject {
 
 export function memoryOf(ctx: TriggerContext): TriggerMemory {
 	return ctx.getWorkflowStaticData('node') as TriggerMemory;
+}
+
+/** Remembers the inbox; what was remembered of another one no longer applies. */
+function rememberInbox(memory: TriggerMemory, inbox: InboxRecord): void {
+	if (memory.inbox?.id === inbox.id) return;
+	for (const stale of ['handedOver', 'backlog', 'reported'] as const) if (memory[stale] !== undefined) delete memory[stale];
+	memory.inbox = inbox;
 }
 
 /** The remembered inbox, when it was made for the node's current choices. */
@@ -56,52 +66,88 @@ async function settledInbox(ctx: TriggerContext, inbox: Inbox): Promise<Inbox> {
 	return current;
 }
 
+/** The inbox of `key`: made if there is none; the one there is when the key is taken (the app's version moved on since it was made). */
+async function inboxOfKey(ctx: TriggerContext, key: string, choices: TriggerChoices): Promise<Inbox> {
+	const ensured = await triggerInbox.ensure(ctx, key, await subscriptionOf(ctx, choices));
+	if (!('conflict' in ensured)) return ensured;
+	const taken = await triggerInbox.find(ctx, key);
+	if (taken) return taken;
+	throw new NodeOperationError(ctx.getNode(), `Zapier refused the inbox "${key}": ${ensured.conflict}`, {
+		description: 'Zapier has another inbox under this key. Delete it in Zapier, then try again.',
+	});
+}
+
+export interface EnsuredInbox {
+	inbox: InboxRecord;
+	/** Why it delivers nothing: a failed set-up, or a pause the node may not lift. */
+	problem?: InboxProblem;
+	/** Whether it is the inbox the node had already (not made or found just now). */
+	known: boolean;
+}
+
 /**
- * Ensures the inbox of the node's current choices and waits until Zapier has set it up. A failed
- * set-up, or a pause the node may not lift, is the error; the inbox of earlier choices is deleted.
- * `notificationUrl`: where Zapier tells of new events (null: nowhere); undefined leaves it as it is.
+ * Ensures the inbox of the node's current choices and waits until Zapier has set it up; the node's
+ * inboxes of earlier choices are deleted. A test (Fetch Test Event) changes nothing of the workflow's:
+ * it neither remembers the inbox nor deletes any.
+ * `notificationUrl`: where Zapier tells of new events (null: nowhere); undefined keeps what activation set.
  */
 export async function ensureInbox(
 	ctx: TriggerContext,
-	options: { notificationUrl?: string | null; resumeWhenPaused: boolean },
-): Promise<InboxRecord> {
+	options: { notificationUrl?: string | null; resumeWhenPaused: boolean; test: boolean },
+): Promise<EnsuredInbox> {
+	const memory = memoryOf(ctx);
 	const choices = readChoices(ctx);
 	const key = inboxKeyOf(ctx, choices);
-	let inbox = await triggerInbox.ensure(ctx, key, await subscriptionOf(ctx, choices));
-	if (options.notificationUrl !== undefined && inbox.notificationUrl !== options.notificationUrl) {
-		inbox = await triggerInbox.setNotificationUrl(ctx, inbox.id, options.notificationUrl);
-	}
+	let inbox = await inboxOfKey(ctx, key, choices);
+	const url = options.test ? undefined : options.notificationUrl === undefined ? memory.notificationUrl : options.notificationUrl;
+	if (url !== undefined && inbox.notificationUrl !== url) inbox = await triggerInbox.setNotificationUrl(ctx, inbox.id, url);
 	inbox = await settledInbox(ctx, inbox);
-	if (inbox.status === 'initialization_failure') throw problemError(ctx, initializationProblem(inbox.pausedReason));
 	if (inbox.status === 'deleting') {
 		throw new NodeOperationError(ctx.getNode(), 'Zapier is deleting the inbox of this trigger', {
 			description: 'It was deleted while being set up. Try again in a minute.',
 		});
 	}
-	if (inbox.status === 'paused') {
-		const resumed = options.resumeWhenPaused && isResumable(inbox.pausedReason) && (await triggerInbox.resume(ctx, inbox.id)).ok;
-		if (!resumed) throw problemError(ctx, pausedProblem(inbox.pausedReason));
+	const record = { id: inbox.id, key };
+	const known = memory.inbox?.id === inbox.id;
+	if (!options.test) {
+		rememberInbox(memory, record);
+		if (options.notificationUrl !== undefined) memory.notificationUrl = options.notificationUrl;
+		for (const earlier of await triggerInbox.withKeyPrefix(ctx, nodeKeyPrefix(ctx))) {
+			if (earlier.id !== inbox.id && earlier.status !== 'deleting') await triggerInbox.remove(ctx, earlier.id);
+		}
+	}
+	if (inbox.status === 'initialization_failure') return { inbox: record, known, problem: initializationProblem(inbox.pausedReason) };
+	if (inbox.status !== 'paused') return { inbox: record, known };
+	if (options.resumeWhenPaused && isResumable(inbox.pausedReason) && (await triggerInbox.resume(ctx, inbox.id)).ok)
+		return { inbox: record, known };
+	return { inbox: record, known, problem: pausedProblem(inbox.pausedReason) };
+}
+
+/** Deletes every inbox of the node (of its current and any earlier choices), so that no events pile up unread. */
+export async function deleteInboxes(ctx: TriggerContext): Promise<void> {
+	for (const inbox of await triggerInbox.withKeyPrefix(ctx, nodeKeyPrefix(ctx))) {
+		if (inbox.status !== 'deleting') await triggerInbox.remove(ctx, inbox.id);
 	}
 	const memory = memoryOf(ctx);
-	const earlier = memory.inbox;
-	memory.inbox = { id: inbox.id, key };
-	if (earlier && earlier.id !== inbox.id) await triggerInbox.remove(ctx, earlier.id);
-	return memory.inbox;
+	for (const forgotten of ['inbox', 'notificationUrl', 'handedOver', 'backlog', 'reported'] as const) {
+		if (memory[forgotten] !== undefined) delete memory[forgotten];
+	}
 }
 
-/** Deletes the node's inbox (the remembered one, else the one of its current choices), so that no events pile up unread. */
-export async function deleteInbox(ctx: TriggerContext): Promise<void> {
-	const memory = memoryOf(ctx);
-	const id = memory.inbox?.id ?? (await triggerInbox.find(ctx, inboxKeyOf(ctx, readChoices(ctx))))?.id;
-	if (id) await triggerInbox.remove(ctx, id);
-	delete memory.inbox;
-	delete memory.reported;
-}
-
-/** Whether the remembered inbox still serves the node's current choices, telling Zapier's news to `notificationUrl`. */
+/**
+ * Whether the node's remembered inbox still serves its current choices, telling Zapier's news to
+ * `notificationUrl`. When Zapier cannot be asked, it is taken to: n8n deletes the webhook's inbox
+ * (and the events it keeps) when this fails, so an outage at n8n's start must not.
+ */
 export async function inboxIsCurrent(ctx: TriggerContext, notificationUrl: string | null): Promise<boolean> {
 	const remembered = rememberedInbox(ctx);
 	if (!remembered) return false;
-	const inbox = await triggerInbox.get(ctx, remembered.id);
-	return inbox !== undefined && inbox.status === 'active' && inbox.notificationUrl === notificationUrl;
+	let inbox: Inbox | undefined;
+	try {
+		inbox = await triggerInbox.get(ctx, remembered.id);
+	} catch (error) {
+		ctx.logger.warn(`Zapier Trigger "${ctx.getNode().name}": could not look at its inbox, kept as it is: ${(error as Error).message}`);
+		return true;
+	}
+	return inbox !== undefined && !['deleting', 'initialization_failure'].includes(inbox.status) && inbox.notificationUrl === notificationUrl;
 }

@@ -28,6 +28,7 @@ export interface TriggerChoices {
 
 /** Zapier's bound on an inbox key. */
 const MAX_KEY_LENGTH = 100;
+const HASH_LENGTH = 16;
 
 function refuse(ctx: TriggerContext, field: string, problem: string): never {
 	throw new NodeOperationError(ctx.getNode(), `${field} ${problem}`, {
@@ -61,11 +62,20 @@ function canonical(value: unknown): string {
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
-/** `n8n-<workflow>-<node>-<hash of the choices>`; hashed whole when the IDs would make it longer than Zapier allows. */
+/** How every inbox key of a workflow's node starts: `n8n-<workflow>-<node>-`, hashed when the IDs would leave too little room. */
+export function inboxKeyPrefix(workflowId: string, nodeId: string): string {
+	const prefix = `n8n-${workflowId}-${nodeId}-`;
+	return prefix.length + HASH_LENGTH <= MAX_KEY_LENGTH ? prefix : `n8n-${sha256(`${workflowId}|${nodeId}`).slice(0, 40)}-`;
+}
+
+/** The node's prefix and a hash of its choices: the same choices always name the same inbox. */
 export function inboxKey(workflowId: string, nodeId: string, choices: TriggerChoices): string {
-	const hash = sha256(canonical({ ...choices, trigger: choices.trigger.value, by: choices.trigger.mode })).slice(0, 16);
-	const key = `n8n-${workflowId}-${nodeId}-${hash}`;
-	return key.length <= MAX_KEY_LENGTH ? key : `n8n-${sha256(`${workflowId}|${nodeId}`).slice(0, 40)}-${hash}`;
+	const hash = sha256(canonical({ ...choices, trigger: choices.trigger.value, by: choices.trigger.mode })).slice(0, HASH_LENGTH);
+	return `${inboxKeyPrefix(workflowId, nodeId)}${hash}`;
+}
+
+export function nodeKeyPrefix(ctx: TriggerContext): string {
+	return inboxKeyPrefix(ctx.getWorkflow().id ?? 'unsaved', ctx.getNode().id);
 }
 
 export function inboxKeyOf(ctx: TriggerContext, choices: TriggerChoices): string {

@@ -146,6 +146,71 @@ describe('activation', () => {
 	});
 });
 
+describe('what n8n must not make the node lose', () => {
+	test("n8n's start while Zapier cannot be asked, or finds the inbox paused, keeps the inbox (a failed check would make n8n delete it)", async () => {
+		const workflow = deployed();
+		await activate(workflow);
+		const inbox = onlyInbox();
+		const check = () => trigger.webhookMethods.default.checkExists.call(hooks(workflow));
+		engine.sandbox.injectRouteFaults('GET /inboxes/:id', ...Array(5).fill({ status: 503 }));
+		await expect(check()).resolves.toBe(true);
+		engine.sandbox.pauseInbox(inbox.id, 'authentication');
+		await expect(check()).resolves.toBe(true);
+		expect(engine.requests('DELETE /inboxes/:id')).toBe(0);
+	});
+
+	test('deactivation deletes every inbox of the node, also those its static data lost; a test with other choices deletes none', async () => {
+		const workflow = deployed();
+		await activate(workflow);
+		const live = onlyInbox();
+		// Fetch Test Event with other choices: an inbox of its own, the workflow's untouched and still remembered.
+		const testing = { ...workflow, json: structuredClone(workflow.json) };
+		testing.json.nodes[0].parameters.inputFields = { mappingMode: 'defineBelow', value: { folder: 'SPAM' } };
+		await expect(poll(testing, 'manual')).rejects.toMatchObject({ message: 'No event in the inbox yet' });
+		expect(inboxes().map((inbox) => inbox.status)).toEqual(['active', 'active']);
+		expect(memory(workflow).inbox).toMatchObject({ id: live.id });
+		await trigger.webhookMethods.default.delete.call(hooks(workflow));
+		expect(inboxes().filter((inbox) => inbox.status !== 'deleting')).toEqual([]);
+		// Another node's inbox is not the node's to delete.
+		const other = deployed();
+		await activate(other);
+		await trigger.webhookMethods.default.delete.call(hooks(deployed()));
+		expect(onlyInbox().key).toMatch(new RegExp(`^n8n-${other.json.id}-`));
+	});
+
+	test("a key Zapier says is taken (the app's version moved on since) keeps the inbox there is", async () => {
+		const workflow = deployed();
+		await activate(workflow);
+		const inbox = onlyInbox();
+		delete memory(workflow).inbox;
+		const taken = {
+			errors: [{ code: 'conflict', title: 'Conflict', detail: 'An inbox with this key already exists with a different subscription.' }],
+		};
+		engine.sandbox.injectRouteFaults('PUT /inboxes', { status: 409, body: taken });
+		await activate(workflow);
+		expect(memory(workflow).inbox).toMatchObject({ id: inbox.id });
+		expect(onlyInbox().id).toBe(inbox.id);
+	});
+
+	test("a notification writes nothing to the static data, which n8n would save over the polls' own", async () => {
+		const workflow = deployed({ receive: 'push', options: { batchSize: 2 } });
+		await activate(workflow);
+		const saved = JSON.parse(JSON.stringify(memory(workflow)));
+		engine.sandbox.emitInboxEvents({ count: 2 });
+		expect(((await notify(workflow, { inbox_id: onlyInbox().id.toUpperCase() })).workflowData ?? [[]])[0]).toHaveLength(2);
+		expect(JSON.parse(JSON.stringify(memory(workflow)))).toEqual(saved);
+	});
+
+	test('a problem found by the first poll (no activation) is reported once too', async () => {
+		engine.sandbox.configure({ inboxInitFailure: 'subscribe_failed' });
+		const workflow = deployed();
+		await expect(poll(workflow)).rejects.toMatchObject({
+			message: expect.stringContaining("Zapier could not subscribe to the app's trigger"),
+		});
+		expect(await poll(workflow)).toBeNull();
+	});
+});
+
 describe('polling', () => {
 	test("events come out in Zapier's order, a batch per poll, each acknowledged as it is handed over", async () => {
 		const workflow = deployed({ options: { batchSize: 25 } });

@@ -50,8 +50,8 @@ export interface ZapierRequest {
 	query?: Query | URLSearchParams;
 	/** `create` requests are never re-sent once they may have reached Zapier. */
 	kind: RequestKind;
-	/** What a `create` request makes, as its error tells: "the run" unless said otherwise. */
-	creates?: string;
+	/** What a `create` request makes, and what to do when it may have been made: a run unless said otherwise. */
+	creates?: { what: string; hint: string };
 	/** Error statuses answered as a response (their JSON body), for the caller to read: 404 for "none", say. */
 	accept?: readonly number[];
 	body?: IDataObject;

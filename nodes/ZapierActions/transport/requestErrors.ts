@@ -36,13 +36,14 @@ function redirectTarget(failure: Extract<Failure, { kind: 'http' }>, url: string
 /** The error for a request that failed for good. A cancellation is told by the caller. */
 export function requestError(
 	node: INode,
-	request: { kind: RequestKind; creates?: string; itemIndex?: number; url: string; credential: CredentialKind },
+	request: { kind: RequestKind; creates?: { what: string; hint: string }; itemIndex?: number; url: string; credential: CredentialKind },
 	failure: Exclude<Failure, { kind: 'cancelled' }>,
 ): NodeApiError | NodeOperationError {
 	const { itemIndex, url, credential } = request;
-	const made = `Zapier may have created ${request.creates ?? 'the run'}`;
+	const made = `Zapier may have created ${request.creates?.what ?? 'the run'}`;
 	const mayExist = request.kind === 'create' && !provesNothingDone(failure);
 	const atMostOnce =
+		request.creates?.hint ??
 		'It was not sent again, so that the action runs at most once: check the action history in Zapier before running this item again.';
 	const mark = (error: NodeApiError | NodeOperationError) => {
 		if (mayExist) error.context.runMayExist = true;

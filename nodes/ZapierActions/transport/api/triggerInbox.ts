@@ -9,11 +9,19 @@ import type { IDataObject } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import type { ZapierContext, ZapierRequest } from '../request';
+import { readAllPages } from '../pages';
 import { zapierRequest } from '../request';
 import type { Inbox, Lease } from './triggerInboxModel';
 import { inboxOf, leaseOf, problemOf } from './triggerInboxModel';
 
 const INBOXES = ['api', 'v0', 'sdk', 'trigger-inbox', 'api', 'v1', 'inboxes'];
+/** Messages a lease would not give out. */
+const SETTLED = ['acked', 'quarantined'];
+/** What a lease that may have been made means for its messages. */
+const LEASE = {
+	what: 'a lease of messages',
+	hint: 'It was not sent again (each lease is a Zapier task): its messages come back to the inbox when the lease ends, and the next poll takes them.',
+};
 
 /** What an inbox watches: the versioned app, the trigger's key, its inputs, the connection (null: none). */
 export interface Subscription {
@@ -38,20 +46,25 @@ async function send(ctx: ZapierContext, request: Omit<ZapierRequest, 'path'> & {
 function inboxFrom(ctx: ZapierContext, body: IDataObject, what: string): Inbox {
 	const inbox = inboxOf(body);
 	if (inbox.ok) return inbox.value;
-	throw new NodeOperationError(ctx.getNode(), `Zapier answered ${what} with an inbox this node cannot read: ${inbox.problem}`);
+	throw new NodeOperationError(ctx.getNode(), `Zapier answered ${what} with an inbox this node cannot read: ${inbox.problem}`, {
+		description: "Zapier's Trigger Inbox answered in a shape this version of the node does not know. Try again later, or update the node.",
+	});
 }
 
 export const triggerInbox = {
-	/** The inbox of `key` with this subscription, made if there is none (idempotent); a key taken by another subscription is refused. */
-	async ensure(ctx: ZapierContext, key: string, subscription: Subscription): Promise<Inbox> {
+	/** The inbox of `key` with this subscription, made if there is none (idempotent); `conflict` when the key has another subscription. */
+	async ensure(ctx: ZapierContext, key: string, subscription: Subscription): Promise<Inbox | { conflict: string }> {
 		const response = await send(ctx, { method: 'PUT', kind: 'read', body: { key, subscription: { ...subscription } }, accept: [409] });
-		if (response.status === 409) {
-			throw new NodeOperationError(ctx.getNode(), `Zapier refused the inbox "${key}": ${problemOf(response.body)}`, {
-				description:
-					'An inbox with this key already exists with another subscription. Delete it in Zapier, or change this node, then try again.',
-			});
-		}
+		if (response.status === 409) return { conflict: problemOf(response.body) };
 		return inboxFrom(ctx, response.body, 'the inbox request');
+	},
+
+	/** Every inbox of the user whose key starts with `prefix` (one listing, paged). */
+	async withKeyPrefix(ctx: ZapierContext, prefix: string): Promise<Inbox[]> {
+		const listed = await readAllPages(ctx, { path: INBOXES, query: { limit: '100' }, shape: 'results' });
+		return listed
+			.filter((inbox) => typeof inbox.key === 'string' && inbox.key.startsWith(prefix))
+			.map((inbox) => inboxFrom(ctx, inbox, 'the inbox list'));
 	},
 
 	/** The live inbox of `key`, if any. */
@@ -74,12 +87,13 @@ export const triggerInbox = {
 			method: 'GET',
 			path: [id, 'messages'],
 			kind: 'read',
-			query: { limit: '1' },
+			query: { limit: '100' },
 			accept: [404],
 			deadline,
 		});
 		if (response.status === 404) return undefined;
-		return Array.isArray(response.body.results) && response.body.results.length > 0;
+		const messages = Array.isArray(response.body.results) ? (response.body.results as IDataObject[]) : [];
+		return messages.some((message) => !SETTLED.includes(String(message?.status)));
 	},
 
 	/** Deletes the inbox (Zapier marks it for deletion and drops its messages); one already gone is fine. */
@@ -103,7 +117,7 @@ export const triggerInbox = {
 			method: 'POST',
 			path: [id, 'messages', 'lease'],
 			kind: 'create',
-			creates: 'a lease of messages (they come back to the inbox when it ends)',
+			creates: LEASE,
 			body: { lease_limit: limit, lease_seconds: seconds },
 			accept: [404, 409],
 			deadline,
