@@ -156,19 +156,32 @@ export class Limits {
 		const inCooldown = now < this.window.cooldownUntil;
 		if (!inCooldown && this.window.count < limit.limit) {
 			this.window.count++;
+			if (limit.headers === 'always') {
+				for (const [name, value] of Object.entries(
+					this.budgetHeaders(limit, limit.limit - this.window.count, this.window.startedAt + limit.windowMs - now, now),
+				)) {
+					res.setHeader(name, value);
+				}
+			}
 			return true;
 		}
 		if (!inCooldown) this.window.cooldownUntil = now + limit.cooldownMs;
 		this.host.counters.rateLimited++;
 		const waitMs = this.window.cooldownUntil - now;
-		const headers: Record<string, string> = { 'X-RateLimit-Limit': String(limit.limit), 'X-RateLimit-Remaining': '0' };
+		const headers = this.budgetHeaders(limit, 0, waitMs, now);
 		if (limit.retryAfter === 'seconds') headers['Retry-After'] = String(Math.ceil(waitMs / 1000));
 		if (limit.retryAfter === 'date') headers['Retry-After'] = new Date(now + waitMs).toUTCString();
-		if (limit.reset === 'epoch') headers['X-RateLimit-Reset'] = String(Math.ceil((now + waitMs) / 1000));
-		if (limit.reset === 'seconds') headers['X-RateLimit-Reset'] = String(Math.ceil(waitMs / 1000));
 		const body = gate.throttled ? gate.throttled(limit) : apiError(429, 'throttled', 'Throttled', 'Request was throttled.');
 		this.replies.json(res, 429, body, headers);
 		return false;
+	}
+
+	/** What the answers say of the window: its size, what is left, and when it starts again (as `reset` says). */
+	private budgetHeaders(limit: RateLimitConfig, remaining: number, resetInMs: number, now: number): Record<string, string> {
+		const headers: Record<string, string> = { 'X-RateLimit-Limit': String(limit.limit), 'X-RateLimit-Remaining': String(remaining) };
+		if (limit.reset === 'epoch') headers['X-RateLimit-Reset'] = String(Math.ceil((now + resetInMs) / 1000));
+		if (limit.reset === 'seconds') headers['X-RateLimit-Reset'] = String(Math.ceil(resetInMs / 1000));
+		return headers;
 	}
 
 	/** Applies the next fault for this route; true when the request has been answered by it. */
