@@ -1,7 +1,16 @@
+import type { BudgetNews } from './sharedBudget';
+import { SharedBudget } from './sharedBudget';
+
+/** Before Zapier has said anything of the budget, at most this many requests go out at once: the first answers tell what is left. */
+const FIRST_REQUESTS = 3;
+/** ... and the others wait this long for that news. */
+const FIRST_NEWS_WAIT_MS = 1_000;
+
 /**
  * One client-side rate limit per credential, shared by every item and every execution in this
  * process: never more than `limit` requests in any `windowMs`, and after a 429 the whole credential
- * waits out the cooldown, not just the request that got it.
+ * waits out the cooldown, not just the request that got it. Other processes spend the same Zapier
+ * budget: the limiter takes its share of what Zapier's answers say is left (see sharedBudget.ts).
  */
 export class RateLimiter {
 	/** Slots booked, ascending: sent, or waited for (in the future). Older ones than a window are dropped. */
@@ -12,6 +21,10 @@ export class RateLimiter {
 	 * its slot, and a burst that starts the server's window late must not end in the next one.
 	 */
 	private readonly spacingMs: number;
+	private readonly budget: SharedBudget;
+	/** Whether any answer came back yet (with news of the budget or without). */
+	private answered = false;
+	private lastNewsAt = 0;
 
 	/** `limit` and `windowMs` must be whole and at least 1 (see `rateLimitSettings`). */
 	constructor(
@@ -19,15 +32,46 @@ export class RateLimiter {
 		readonly windowMs: number,
 	) {
 		this.spacingMs = windowMs + Math.min(1_000, Math.max(250, windowMs * 0.02));
+		this.budget = new SharedBudget(limit, windowMs);
 	}
 
 	/** Books the earliest free slot and returns its time. Give it back with `release` if it goes unused. */
 	reserve(now: number): number {
 		while (this.slots.length && this.slots[0] <= now - this.spacingMs) this.slots.shift();
 		let at = Math.max(now, this.cooldownUntil, this.slots[this.slots.length - 1] ?? 0);
-		if (this.slots.length >= this.limit) at = Math.max(at, this.slots[this.slots.length - this.limit] + this.spacingMs);
+		const limit = this.budget.perWindow(now);
+		if (this.slots.length >= limit) at = Math.max(at, this.slots[this.slots.length - limit] + this.spacingMs);
+		if (!this.answered && this.slots.length >= FIRST_REQUESTS) at = Math.max(at, now + FIRST_NEWS_WAIT_MS);
+		const pace = this.budget.pace(now);
+		if (pace) {
+			const booked = this.slots.length - this.firstAfter(pace.from - 1);
+			at = Math.max(at, Number.isFinite(pace.spacingMs) ? pace.from + booked * pace.spacingMs : pace.resetAt);
+		}
 		this.slots.push(at);
 		return at;
+	}
+
+	/**
+	 * Whether a slot booked earlier is still this process's to use now: news that came meanwhile may
+	 * have moved its place (then book again).
+	 */
+	mayUse(slot: number, now: number): boolean {
+		if (this.isCoolingDown(now)) return false;
+		const pace = this.budget.pace(now);
+		if (!pace) return this.answered || this.slots.indexOf(slot) < FIRST_REQUESTS;
+		if (!Number.isFinite(pace.spacingMs)) return false;
+		const place = Math.max(0, this.slots.indexOf(slot) - this.firstAfter(pace.from - 1));
+		// A few ms early is on time: the timer that woke the caller is not exact.
+		return now >= pace.from + place * pace.spacingMs - 5;
+	}
+
+	/** What Zapier's answer said of the budget (its headers), or a 429 without a word of it. */
+	observe(news: BudgetNews | undefined, rateLimited: boolean, now: number): void {
+		this.answered = true;
+		if (news) {
+			this.budget.observe(news, this.firstAfter(now) - this.firstAfter(this.lastNewsAt), now);
+			this.lastNewsAt = now;
+		} else if (rateLimited) this.budget.rateLimited(now);
 	}
 
 	/** Gives back a slot that was booked but not used (the wait was cancelled or ran past its deadline). */

@@ -20,6 +20,7 @@ import { credentialKindOf } from './credentialKinds';
 import { describeFailure } from './failure';
 import type { RateLimiter } from './rateLimit';
 import { limiterFor } from './rateLimit';
+import { readBudgetNews } from './sharedBudget';
 import { requestError, unsafeUrlError } from './requestErrors';
 import type { Failure, RequestKind } from './retry';
 import { decideRetry } from './retry';
@@ -128,7 +129,7 @@ async function awaitSlot(ctx: ZapierContext, limiter: RateLimiter, deadline: num
 		try {
 			if (slot >= deadline) throw deadlineReached(ctx);
 			await pause(ctx, slot - Date.now());
-			used = !limiter.isCoolingDown(Date.now());
+			used = limiter.mayUse(slot, Date.now());
 		} finally {
 			if (!used) limiter.release(slot);
 		}
@@ -174,6 +175,12 @@ export async function zapierRequest(ctx: ZapierContext, request: ZapierRequest):
 		);
 		if ('response' in outcome && outcome.response === undefined && limitMs < timeoutMs) throw deadlineReached(ctx);
 		const answer = 'failure' in outcome ? outcome.failure : readAnswer(outcome.response, timeoutMs);
+		const headers = 'response' in outcome ? outcome.response?.headers : answer.kind === 'http' ? answer.headers : undefined;
+		limiter.observe(
+			headers && readBudgetNews(headers as Record<string, string>, Date.now()),
+			answer.kind === 'http' && answer.status === 429,
+			Date.now(),
+		);
 		if (answer.kind === 'ok') return { status: answer.status, body: answer.body, pressure: limiter.pressure(Date.now()), base };
 		const failure: Failure = answer;
 		if (failure.kind === 'cancelled') throw cancelledError(ctx);
