@@ -24,7 +24,6 @@ export class RateLimiter {
 	private readonly budget: SharedBudget;
 	/** Whether any answer came back yet (with news of the budget or without). */
 	private answered = false;
-	private lastNewsAt = 0;
 
 	/** `limit` and `windowMs` must be whole and at least 1 (see `rateLimitSettings`). */
 	constructor(
@@ -39,14 +38,11 @@ export class RateLimiter {
 	reserve(now: number): number {
 		while (this.slots.length && this.slots[0] <= now - this.spacingMs) this.slots.shift();
 		let at = Math.max(now, this.cooldownUntil, this.slots[this.slots.length - 1] ?? 0);
+		// With Zapier's news of its window, the ceiling holds within that window (see SharedBudget.claim).
 		const limit = this.budget.perWindow(now);
-		if (this.slots.length >= limit) at = Math.max(at, this.slots[this.slots.length - limit] + this.spacingMs);
+		if (!this.budget.hasNews(now) && this.slots.length >= limit) at = Math.max(at, this.slots[this.slots.length - limit] + this.spacingMs);
 		if (!this.answered && this.slots.length >= FIRST_REQUESTS) at = Math.max(at, now + FIRST_NEWS_WAIT_MS);
-		const pace = this.budget.pace(now);
-		if (pace) {
-			const booked = this.slots.length - this.firstAfter(pace.from - 1);
-			at = Math.max(at, Number.isFinite(pace.spacingMs) ? pace.from + booked * pace.spacingMs : pace.resetAt);
-		}
+		at = Math.max(at, this.budget.nextAt(now) ?? 0);
 		this.slots.push(at);
 		return at;
 	}
@@ -57,21 +53,15 @@ export class RateLimiter {
 	 */
 	mayUse(slot: number, now: number): boolean {
 		if (this.isCoolingDown(now)) return false;
-		const pace = this.budget.pace(now);
-		if (!pace) return this.answered || this.slots.indexOf(slot) < FIRST_REQUESTS;
-		if (!Number.isFinite(pace.spacingMs)) return false;
-		const place = Math.max(0, this.slots.indexOf(slot) - this.firstAfter(pace.from - 1));
-		// A few ms early is on time: the timer that woke the caller is not exact.
-		return now >= pace.from + place * pace.spacingMs - 5;
+		if (!this.budget.hasNews(now)) return this.answered || this.slots.indexOf(slot) < FIRST_REQUESTS;
+		return this.budget.claim(now);
 	}
 
 	/** What Zapier's answer said of the budget (its headers), or a 429 without a word of it. */
 	observe(news: BudgetNews | undefined, rateLimited: boolean, now: number): void {
 		this.answered = true;
-		if (news) {
-			this.budget.observe(news, this.firstAfter(now) - this.firstAfter(this.lastNewsAt), now);
-			this.lastNewsAt = now;
-		} else if (rateLimited) this.budget.rateLimited(now);
+		if (news) this.budget.observe(news, now, rateLimited);
+		else if (rateLimited) this.budget.rateLimited(now);
 	}
 
 	/** Gives back a slot that was booked but not used (the wait was cancelled or ran past its deadline). */

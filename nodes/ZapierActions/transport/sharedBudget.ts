@@ -10,11 +10,17 @@
  * each, and grows by a tenth of the credential's limit per window without one.
  */
 
-/** What an answer says of the budget: what is left of it, and when it starts again (epoch ms). */
+/**
+ * What an answer says of the budget: what is left of it, and when it starts again (epoch ms). Zapier
+ * gives the reset in whole seconds, rounded up: it lies between `resetAt - 1 s` and `resetAt`.
+ */
 export interface BudgetNews {
 	remaining: number;
 	resetAt: number;
 }
+
+/** The reset at its earliest: what is left is spread until then, so that it is spent in any case. */
+const earliestReset = (news: BudgetNews) => news.resetAt - 1_000;
 
 /** How this process may spend until the reset: a request every `spacingMs` from `from` (Infinity: none). */
 export interface Pace {
@@ -40,20 +46,29 @@ export function readBudgetNews(headers: Headers, now: number): BudgetNews | unde
 	return { remaining: Math.floor(remaining), resetAt: reset > 1_000_000_000 ? reset * 1000 : now + reset * 1000 };
 }
 
-/** How much each piece of news moves the estimate of how many are spending. */
-const SMOOTHING = 0.3;
 /** Kept back from what is left, for the requests already on their way from every process. */
-const RESERVE = 0.05;
-/** News within this of the last reset is the same window (a reset in whole seconds moves a little). */
+const RESERVE = 0.03;
+/** Answers within a window before its count's fall tells how many are spending (until then the last window's estimate holds). */
+const MIN_ANSWERS = 3;
+/** News whose reset lies within this of the window's first news is of the same window. */
 const SAME_WINDOW_MS = 1_500;
 
 export class SharedBudget {
-	private news?: BudgetNews & { at: number };
+	private news?: BudgetNews & { at: number; spacingMs: number; earliest: number };
+	/** Requests this process sent since the last news. */
+	private sentSinceNews = 0;
 	/** How many processes' worth of spending the budget's fall shows (1: only this one). */
 	private spenders = 1;
+	/** The window the news is of: what was left at its first news, this process's answers since, the latest count. */
+	private window?: { base: number; own: number; last: number; resetAt: number; earliest: number; latest: number };
 	/** Without news: this process's allowance per window. */
 	private allowance: number;
 	private grownAt = 0;
+	/** Requests this process sent in the window the news is of: at most the ceiling. */
+	private sentInWindow = 0;
+	/** The most the budget was seen to hold: what a window starts with. */
+	private fullBudget = 1;
+	private lastSentAt = -Infinity;
 
 	constructor(
 		/** The credential's Rate Limit: the ceiling per process, whatever the news. */
@@ -63,18 +78,50 @@ export class SharedBudget {
 		this.allowance = ceiling;
 	}
 
-	/** An answer's news of the budget; `ownSince`: how many requests this process sent since the news before. */
-	observe(news: BudgetNews, ownSince: number, now: number): void {
-		const previous = this.news;
-		const sameWindow = previous && Math.abs(news.resetAt - previous.resetAt) <= SAME_WINDOW_MS;
-		if (previous && sameWindow && previous.remaining > news.remaining) {
-			const seen = Math.max(1, (previous.remaining - news.remaining) / Math.max(1, ownSince));
-			this.spenders += SMOOTHING * (seen - this.spenders);
-		} else if (previous && sameWindow && ownSince > 0) {
-			// Own requests and no fall: they were counted before; nobody else is spending.
-			this.spenders += SMOOTHING * (1 - this.spenders);
+	/**
+	 * An answer's news of the budget. Each answer Zapier counted is one request of this process: within
+	 * a window, what the count fell by since the window's first news, against this process's answers
+	 * since, is how many processes' worth are spending. A 429 was not counted, and tells nothing of that.
+	 */
+	observe(news: BudgetNews, now: number, rateLimited = false): void {
+		this.fullBudget = Math.max(this.fullBudget, news.remaining + 1);
+		const window = this.window;
+		const sameWindow = window && Math.abs(news.resetAt - window.resetAt) <= SAME_WINDOW_MS && news.remaining <= window.last;
+		if (!rateLimited && (!window || !sameWindow)) {
+			this.sentInWindow = 0;
+			this.window = {
+				base: news.remaining,
+				own: 0,
+				last: news.remaining,
+				resetAt: news.resetAt,
+				earliest: earliestReset(news),
+				latest: news.resetAt,
+			};
+		} else if (window) {
+			// Each answer's reset, in whole seconds, narrows down when the window really ends.
+			window.earliest = Math.max(window.earliest, earliestReset(news));
+			window.latest = Math.max(window.earliest, Math.min(window.latest, news.resetAt));
 		}
-		this.news = { ...news, at: now };
+		if (!rateLimited && window && sameWindow) {
+			window.own++;
+			window.last = news.remaining;
+			if (window.own >= MIN_ANSWERS) this.spenders = Math.max(1, (window.base - news.remaining) / window.own);
+		}
+		// This process's share of what is left, spread evenly until the earliest reset.
+		const share = (news.remaining * (1 - RESERVE)) / this.sharers();
+		const { earliest, latest } = this.window ?? { earliest: earliestReset(news), latest: news.resetAt };
+		const until = earliest - now;
+		this.news = { ...news, resetAt: latest, earliest, at: now, spacingMs: share >= 1 && until > 0 ? until / share : Infinity };
+		this.sentSinceNews = 0;
+	}
+
+	/**
+	 * Whom what is left is shared among: the spenders seen, and room for one more that starts meanwhile
+	 * (a quarter of one while none other is seen, so that a process alone is not slowed much). Taken
+	 * again at each answer, a share still spends what is left by the reset.
+	 */
+	private sharers(): number {
+		return this.spenders + Math.min(1, 0.25 + (this.spenders - 1));
 	}
 
 	/** A 429 without news: the allowance halves. */
@@ -83,23 +130,49 @@ export class SharedBudget {
 		this.grownAt = now;
 	}
 
+	/** Whether Zapier has told of its budget (then it is paced by what it says, and by its 429s otherwise). */
+	hasNews(_now: number): boolean {
+		return this.news !== undefined;
+	}
+
+	/**
+	 * The earliest time the news lets this process send its next request (undefined: none yet). Past the
+	 * news' window, until the next window's first news, its share of a full window, spread evenly: all
+	 * the processes start the next window at once, and a burst each would be too much.
+	 */
+	nextAt(now: number): number | undefined {
+		const news = this.news;
+		if (!news) return undefined;
+		if (now < news.resetAt && this.sentInWindow >= this.ceiling) return news.resetAt;
+		if (now >= news.resetAt) {
+			const share = (this.fullBudget * (1 - RESERVE)) / this.sharers();
+			return Math.max(now, news.resetAt, this.lastSentAt + this.windowMs / Math.max(1, share));
+		}
+		if (!Number.isFinite(news.spacingMs)) return news.resetAt;
+		const next = news.at + this.sentSinceNews * news.spacingMs;
+		// What the share left by the earliest reset waits for the latest one.
+		return next >= news.earliest ? news.resetAt : Math.max(now, next);
+	}
+
+	/** Takes the next place the news gives, when it has come (a few ms early is on time: timers are not exact). */
+	claim(now: number): boolean {
+		const next = this.nextAt(now);
+		if (next !== undefined && now < next - 5) return false;
+		this.sentSinceNews++;
+		this.sentInWindow++;
+		this.lastSentAt = now;
+		return true;
+	}
+
 	/** The most requests this process may send per window: the ceiling with news, the allowance without. */
 	perWindow(now: number): number {
-		if (this.pace(now)) return this.ceiling;
+		if (this.hasNews(now)) return this.ceiling;
 		const windows = Math.floor((now - this.grownAt) / this.windowMs);
 		if (windows > 0) {
 			this.allowance = Math.min(this.ceiling, this.allowance + windows * Math.max(1, Math.round(this.ceiling / 10)));
 			this.grownAt = now;
 		}
 		return this.allowance;
-	}
-
-	/** This process's share of what the last news left, spread evenly until its reset; undefined without current news. */
-	pace(now: number): Pace | undefined {
-		const news = this.news;
-		if (!news || now >= news.resetAt) return undefined;
-		const share = (news.remaining * (1 - RESERVE)) / this.spenders;
-		return { from: news.at, resetAt: news.resetAt, spacingMs: share >= 1 ? (news.resetAt - news.at) / share : Infinity };
 	}
 
 	/** How many processes' worth of spending the news shows. */

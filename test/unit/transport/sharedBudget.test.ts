@@ -19,37 +19,46 @@ describe("reading Zapier's news of the budget", () => {
 });
 
 describe('a budget shared with processes one cannot see', () => {
-	test('alone, a process spreads what is left evenly until the reset, keeping 5 % back', () => {
+	test('alone, a process spreads what is left evenly until the earliest reset the whole seconds allow', () => {
 		const budget = new SharedBudget(60, 6_000);
-		budget.observe({ remaining: 57, resetAt: 6_000 }, 0, 0);
-		expect(budget.pace(0)).toEqual({ from: 0, resetAt: 6_000, spacingMs: 6_000 / (57 * 0.95) });
-		expect(budget.pace(6_000)).toBeUndefined();
+		budget.observe({ remaining: 50, resetAt: 6_000 }, 0);
+		const spacing = 5_000 / ((50 * 0.97) / 1.25);
+		expect(budget.nextAt(0)).toBe(0);
+		expect(budget.claim(0)).toBe(true);
+		expect(budget.nextAt(0)).toBeCloseTo(spacing);
+		expect(budget.claim(spacing - 100)).toBe(false);
+		expect(budget.claim(spacing)).toBe(true);
 	});
 
-	test('three spending alike: the fall is three times its own, and it takes a third', () => {
+	test('three spending alike: the count falls three times as fast as its own answers, and it takes a third', () => {
 		const budget = new SharedBudget(60, 6_000);
-		let remaining = 60;
-		for (let at = 0; at < 10; at++) {
-			remaining -= 3;
-			budget.observe({ remaining, resetAt: 6_000 }, 1, at * 100);
-		}
-		expect(budget.activeSpenders()).toBeGreaterThan(2.8);
-		const pace = budget.pace(1_000)!;
-		expect((pace.resetAt - pace.from) / pace.spacingMs).toBeCloseTo((remaining * 0.95) / budget.activeSpenders());
+		let remaining = 59;
+		budget.observe({ remaining, resetAt: 6_000 }, 0);
+		for (let at = 1; at <= 6; at++) budget.observe({ remaining: (remaining -= 3), resetAt: 6_000 }, at * 100);
+		expect(budget.activeSpenders()).toBe(3);
 	});
 
-	test('when the others stop, the fall is its own again and it takes the whole budget', () => {
+	test('a 429 is not counted by Zapier, and says nothing of who spends', () => {
 		const budget = new SharedBudget(60, 6_000);
-		let remaining = 60;
-		for (let at = 0; at < 5; at++) budget.observe({ remaining: (remaining -= 3), resetAt: 6_000 }, 1, at);
-		for (let at = 5; at < 25; at++) budget.observe({ remaining: (remaining -= 1), resetAt: 6_000 + 6_000 * Math.floor(at / 20) }, 1, at);
-		expect(budget.activeSpenders()).toBeLessThan(1.1);
+		budget.observe({ remaining: 10, resetAt: 6_000 }, 0);
+		for (let at = 1; at <= 5; at++) budget.observe({ remaining: 0, resetAt: 6_000 }, at, true);
+		expect(budget.activeSpenders()).toBe(1);
 	});
 
-	test('nothing left: no request before the reset', () => {
+	test("nothing left: no request before the reset; past it, a full window's share spread evenly, never a burst", () => {
 		const budget = new SharedBudget(60, 6_000);
-		budget.observe({ remaining: 0, resetAt: 4_000 }, 0, 1_000);
-		expect(budget.pace(1_000)).toEqual({ from: 1_000, resetAt: 4_000, spacingMs: Infinity });
+		budget.observe({ remaining: 0, resetAt: 4_000 }, 1_000);
+		expect(budget.nextAt(1_000)).toBe(4_000);
+		expect(budget.claim(4_000)).toBe(true);
+		expect(budget.nextAt(4_000)).toBeGreaterThan(4_000);
+	});
+
+	test("never more than the ceiling in one of Zapier's windows", () => {
+		const budget = new SharedBudget(5, 6_000);
+		budget.observe({ remaining: 1_000, resetAt: 6_000 }, 0);
+		let sent = 0;
+		for (let at = 0; at < 5_000; at += 10) if (budget.claim(at)) sent++;
+		expect(sent).toBe(5);
 	});
 
 	test('without news: the allowance halves on each 429 and grows by a tenth of the limit per quiet window', () => {
