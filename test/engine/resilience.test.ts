@@ -9,6 +9,32 @@ const engine = useEngine({ sandbox: { runDurationMs: 150 }, capture: true });
 const { apiLog, requests, setCredential } = engine;
 const parameters = { action: 'core:x', inputs: '={{ $json }}' };
 
+describe('one Zapier limit, two processes', () => {
+	test("two credentials' limiters (as two n8n processes have) share the sandbox's one limit by its headers: the bound holds", async () => {
+		// The sandbox's window: 30 requests per 6 s for everyone; each limiter alone would allow its credential 30 per 6 s.
+		engine.sandbox.configure({
+			rateLimit: { limit: 30, windowMs: 6_000, cooldownMs: 6_000, retryAfter: 'seconds', reset: 'seconds', headers: 'always' },
+		});
+		setCredential({ rateLimit: 30, rateLimitWindowSeconds: 6 });
+		engine.credentials.set('zapier-sandbox-2', { ...engine.credential() });
+		const other = workflow({ ...parameters, waitForCompletion: false }, { items: items(40) }, engine.connectBy);
+		const node = other.nodes.find((candidate) => candidate.name === ZAPIER_NODE)!;
+		for (const credential of Object.values(node.credentials!)) credential.id = 'zapier-sandbox-2';
+		const [first, second] = await Promise.all([
+			engine.start({ ...parameters, waitForCompletion: false }, { items: items(40) }).done,
+			engine.runJson(other),
+		]);
+		for (const result of [first, second]) expect(outputOf(result, ZAPIER_NODE)).toHaveLength(40);
+		expect(engine.sandbox.counters.runsCreated).toBe(80);
+		// Each process alone would have sent 30 in the sandbox's first window: together they kept to 30.
+		expect(engine.sandbox.counters.rateLimited).toBeLessThanOrEqual(1);
+		const times = apiLog().map((entry) => entry.at);
+		console.log(
+			`two limiters, one limit of 30 per 6 s: 80 runs in ${((times[times.length - 1] - times[0]) / 1000).toFixed(1)} s, ${engine.sandbox.counters.rateLimited} 429s`,
+		);
+	});
+});
+
 describe('the client-side rate limit', () => {
 	test('keeps a batch, and two executions at once, under the limit: zero 429s', async () => {
 		engine.sandbox.configure({ rateLimit: { limit: 10, windowMs: 1_000, cooldownMs: 1_000, retryAfter: 'seconds', reset: 'none' } });
