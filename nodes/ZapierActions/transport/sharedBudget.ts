@@ -7,7 +7,7 @@
  * against the part of it that is its own tells a process how many are spending; it takes its share
  * of what is left until the reset, spread evenly. When the others stop, the fall is all its own, and
  * it takes the whole budget. Without them, the budget is found by 429s: the allowance halves on
- * each, and grows by a tenth of the credential's limit per window without one.
+ * each, and grows by a thirtieth of the credential's limit per window without one.
  */
 
 /**
@@ -64,6 +64,7 @@ export class SharedBudget {
 	/** Without news: this process's allowance per window. */
 	private allowance: number;
 	private grownAt = 0;
+	private decreasedAt = -Infinity;
 	/** Requests this process sent in the window the news is of: at most the ceiling. */
 	private sentInWindow = 0;
 	/** The most the budget was seen to hold: what a window starts with. */
@@ -124,10 +125,12 @@ export class SharedBudget {
 		return this.spenders + Math.min(1, 0.25 + (this.spenders - 1));
 	}
 
-	/** A 429 without news: the allowance halves. */
+	/** A 429 without news: the allowance halves, once per window (the 429s of requests already on their way say nothing more). */
 	rateLimited(now: number): void {
+		if (now < this.decreasedAt + this.windowMs) return;
 		this.allowance = Math.max(1, Math.floor(this.allowance / 2));
 		this.grownAt = now;
+		this.decreasedAt = now;
 	}
 
 	/** Whether Zapier has told of its budget (then it is paced by what it says, and by its 429s otherwise). */
@@ -169,7 +172,7 @@ export class SharedBudget {
 		if (this.hasNews(now)) return this.ceiling;
 		const windows = Math.floor((now - this.grownAt) / this.windowMs);
 		if (windows > 0) {
-			this.allowance = Math.min(this.ceiling, this.allowance + windows * Math.max(1, Math.round(this.ceiling / 10)));
+			this.allowance = Math.min(this.ceiling, this.allowance + windows * Math.max(1, Math.round(this.ceiling / 30)));
 			this.grownAt = now;
 		}
 		return this.allowance;
