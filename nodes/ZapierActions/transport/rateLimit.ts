@@ -22,6 +22,8 @@ export class RateLimiter {
 	 */
 	private readonly spacingMs: number;
 	private readonly budget: SharedBudget;
+	/** When Zapier's answers of the last window came, 429s aside: this process's part of the budget. */
+	private readonly admitted: number[] = [];
 	/** Whether any answer came back yet (with news of the budget or without). */
 	private answered = false;
 
@@ -40,7 +42,10 @@ export class RateLimiter {
 		let at = Math.max(now, this.cooldownUntil, this.slots[this.slots.length - 1] ?? 0);
 		// With Zapier's news of its window, the ceiling holds within that window (see SharedBudget.claim).
 		const limit = this.budget.perWindow(now);
-		if (!this.budget.hasNews(now) && this.slots.length >= limit) at = Math.max(at, this.slots[this.slots.length - limit] + this.spacingMs);
+		if (!this.budget.hasNews(now)) {
+			if (this.slots.length >= limit) at = Math.max(at, this.slots[this.slots.length - limit] + this.spacingMs);
+			at = Math.max(at, (this.slots[this.slots.length - 1] ?? -Infinity) + this.budget.spacingWithoutNews());
+		}
 		if (!this.answered && this.slots.length >= FIRST_REQUESTS) at = Math.max(at, now + FIRST_NEWS_WAIT_MS);
 		at = Math.max(at, this.budget.nextAt(now) ?? 0);
 		this.slots.push(at);
@@ -61,7 +66,9 @@ export class RateLimiter {
 	observe(news: BudgetNews | undefined, rateLimited: boolean, now: number): void {
 		this.answered = true;
 		if (news) this.budget.observe(news, now, rateLimited);
-		else if (rateLimited) this.budget.rateLimited(now);
+		else if (rateLimited) this.budget.rateLimited(now, this.admitted.length);
+		if (!rateLimited) this.admitted.push(now);
+		while (this.admitted.length && this.admitted[0] <= now - this.windowMs) this.admitted.shift();
 	}
 
 	/** Gives back a slot that was booked but not used (the wait was cancelled or ran past its deadline). */

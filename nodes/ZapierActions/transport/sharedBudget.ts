@@ -6,8 +6,9 @@
  * With `X-RateLimit-Remaining` and `-Reset`, every process sees the same count fall. The whole fall
  * against the part of it that is its own tells a process how many are spending; it takes its share
  * of what is left until the reset, spread evenly. When the others stop, the fall is all its own, and
- * it takes the whole budget. Without them, the budget is found by 429s: the allowance halves on
- * each, and grows by a thirtieth of the credential's limit per window without one.
+ * it takes the whole budget. Without them, the budget is found by 429s: a 429 says the budget was
+ * full, and the process's own part of it is what it takes from then on, spread evenly; it probes for
+ * more (a thirtieth of the credential's limit per window) after a few quiet windows.
  */
 
 /**
@@ -52,6 +53,8 @@ const RESERVE = 0.03;
 const MIN_ANSWERS = 3;
 /** News whose reset lies within this of the window's first news is of the same window. */
 const SAME_WINDOW_MS = 1_500;
+/** Quiet windows after a 429 before the allowance grows again (without news). */
+const HOLD_WINDOWS = 4;
 
 export class SharedBudget {
 	private news?: BudgetNews & { at: number; spacingMs: number; earliest: number };
@@ -125,17 +128,25 @@ export class SharedBudget {
 		return this.spenders + Math.min(1, 0.25 + (this.spenders - 1));
 	}
 
-	/** A 429 without news: the allowance halves, once per window (the 429s of requests already on their way say nothing more). */
-	rateLimited(now: number): void {
+	/**
+	 * A 429 without news: the budget was full when it came, and this process's requests of the last
+	 * window were its part of it. The allowance falls to that part (less a tenth), at most half of it,
+	 * once per window: the 429s of requests already on their way say nothing more. It grows again only
+	 * after a few quiet windows, so that the processes probe for more rarely.
+	 */
+	rateLimited(now: number, admittedLastWindow: number): void {
 		if (now < this.decreasedAt + this.windowMs) return;
-		this.allowance = Math.max(1, Math.floor(this.allowance / 2));
-		this.grownAt = now;
+		this.allowance = Math.max(1, Math.min(this.allowance - 1, Math.floor(admittedLastWindow * 0.9)));
+		this.grownAt = now + HOLD_WINDOWS * this.windowMs;
 		this.decreasedAt = now;
 	}
 
-	/** Whether Zapier has told of its budget (then it is paced by what it says, and by its 429s otherwise). */
-	hasNews(_now: number): boolean {
-		return this.news !== undefined;
+	/**
+	 * Whether Zapier has told of its budget lately (then it is paced by what it says, and by its 429s
+	 * otherwise): news older than the window after its reset says nothing of today's budget.
+	 */
+	hasNews(now: number): boolean {
+		return this.news !== undefined && now < this.news.resetAt + this.windowMs;
 	}
 
 	/**
@@ -145,7 +156,7 @@ export class SharedBudget {
 	 */
 	nextAt(now: number): number | undefined {
 		const news = this.news;
-		if (!news) return undefined;
+		if (!news || !this.hasNews(now)) return undefined;
 		if (now < news.resetAt && this.sentInWindow >= this.ceiling) return news.resetAt;
 		if (now >= news.resetAt) {
 			const share = (this.fullBudget * (1 - RESERVE)) / this.sharers();
@@ -167,10 +178,16 @@ export class SharedBudget {
 		return true;
 	}
 
+	/** Without news, after a 429: the allowance is spread evenly over the window (a burst of each process at once is what overflows). */
+	spacingWithoutNews(): number {
+		return this.allowance < this.ceiling ? this.windowMs / this.allowance : 0;
+	}
+
 	/** The most requests this process may send per window: the ceiling with news, the allowance without. */
 	perWindow(now: number): number {
 		if (this.hasNews(now)) return this.ceiling;
 		const windows = Math.floor((now - this.grownAt) / this.windowMs);
+		// (grownAt lies ahead while the allowance holds after a 429.)
 		if (windows > 0) {
 			this.allowance = Math.min(this.ceiling, this.allowance + windows * Math.max(1, Math.round(this.ceiling / 30)));
 			this.grownAt = now;

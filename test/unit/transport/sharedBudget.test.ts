@@ -61,15 +61,35 @@ describe('a budget shared with processes one cannot see', () => {
 		expect(sent).toBe(5);
 	});
 
-	test('without news: the allowance halves on a 429 (once per window) and grows per quiet window', () => {
+	test("without news: a 429 leaves the process its own part of the full budget, once per window, then it probes for more after quiet windows", () => {
 		const budget = new SharedBudget(60, 6_000);
 		expect(budget.perWindow(0)).toBe(60);
-		budget.rateLimited(0);
-		budget.rateLimited(100);
-		expect(budget.perWindow(100)).toBe(30);
-		budget.rateLimited(6_000);
-		expect(budget.perWindow(6_000)).toBe(15);
-		expect(budget.perWindow(12_000)).toBeGreaterThan(15);
+		expect(budget.spacingWithoutNews()).toBe(0);
+		budget.rateLimited(0, 20);
+		budget.rateLimited(100, 5);
+		expect(budget.perWindow(100)).toBe(18);
+		expect(budget.spacingWithoutNews()).toBeCloseTo(6_000 / 18);
+		// Held for four windows, then a thirtieth of the limit per quiet window.
+		expect(budget.perWindow(24_000)).toBe(18);
+		expect(budget.perWindow(30_000)).toBe(20);
 		expect(budget.perWindow(600_000)).toBe(60);
+		expect(budget.spacingWithoutNews()).toBe(0);
+	});
+
+	test('a 429 never raises the allowance, and leaves at least one request per window', () => {
+		const budget = new SharedBudget(60, 6_000);
+		budget.rateLimited(0, 0);
+		expect(budget.perWindow(0)).toBe(1);
+		budget.rateLimited(6_000, 50);
+		expect(budget.perWindow(6_000)).toBe(1);
+	});
+
+	test("news says nothing once a window has passed after its reset: then the process is paced as without news", () => {
+		const budget = new SharedBudget(60, 6_000);
+		budget.observe({ remaining: 10, resetAt: 6_000 }, 0);
+		expect(budget.hasNews(11_999)).toBe(true);
+		expect(budget.hasNews(12_000)).toBe(false);
+		expect(budget.nextAt(12_000)).toBeUndefined();
+		expect(budget.claim(12_000)).toBe(true);
 	});
 });
