@@ -61,7 +61,7 @@ describe('a budget shared with processes one cannot see', () => {
 		expect(sent).toBe(5);
 	});
 
-	test("without news: a 429 leaves the process its own part of the full budget, once per window, then it probes for more after quiet windows", () => {
+	test('without news: a 429 leaves the process its own part of the full budget, once per window, then it probes for more after quiet windows', () => {
 		const budget = new SharedBudget(60, 6_000);
 		expect(budget.perWindow(0)).toBe(60);
 		expect(budget.spacingWithoutNews()).toBe(0);
@@ -84,7 +84,7 @@ describe('a budget shared with processes one cannot see', () => {
 		expect(budget.perWindow(6_000)).toBe(1);
 	});
 
-	test("news says nothing once a window has passed after its reset: then the process is paced as without news", () => {
+	test('news says nothing once a window has passed after its reset: then the process is paced as without news', () => {
 		const budget = new SharedBudget(60, 6_000);
 		budget.observe({ remaining: 10, resetAt: 6_000 }, 0);
 		expect(budget.hasNews(11_999)).toBe(true);
