@@ -4,40 +4,24 @@
  * Not a test: nothing here passes or fails.
  */
 import axios from 'axios';
-import { writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
-import { join } from 'node:path';
 
 import { callbackWorkflows, triggerUrl } from '../harness/callbackWorkflows';
 import { CONNECT_BY, isApiRoute, SDK_SEND_EMAIL } from '../harness/connectBy';
 import { CaptureServer } from '../harness/capture';
 import { outputOf, runWorkflow } from '../harness/engine';
 import { freePort } from '../harness/n8n';
-import { seeded } from '../harness/seeded';
 import { startStack } from '../harness/stack';
 import type { Engine } from '../harness/workflows';
 import { CREDENTIAL_ID, startEngine, workflow, ZAPIER_NODE } from '../harness/workflows';
 import type { ZapierSandbox } from '../sandbox/server';
+import { durations, quantile, writeReport } from './report';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 200);
 const BULK = Number(process.env.BENCH_BULK ?? 10_000);
 const LIMIT = 60;
 const WINDOW_MS = 6_000;
 const CONCURRENCY = 20;
-
-/** Run durations: log-normal around 0.8 s, between 0.2 s and 6 s, the same every time. */
-function durations(count: number, seed = 42): number[] {
-	const random = seeded(seed);
-	return Array.from({ length: count }, () => {
-		const normal = Math.sqrt(-2 * Math.log(random() || 1e-9)) * Math.cos(2 * Math.PI * random());
-		return Math.round(Math.min(6_000, Math.max(200, 800 * Math.exp(0.6 * normal))));
-	});
-}
-
-const quantile = (values: number[], q: number) => {
-	const sorted = [...values].sort((a, b) => a - b);
-	return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;
-};
 
 interface Figures {
 	seconds: number;
@@ -337,7 +321,7 @@ p95 lag: ${f(
 
 Memory is the whole process: n8n's engine, the node and the sandbox serving it, with no rate limit.
 `;
-	writeFileSync(join(__dirname, CLIENT_CREDENTIALS ? 'results-client-credentials.md' : 'results.md'), report);
+	writeReport(CLIENT_CREDENTIALS ? 'results-client-credentials.md' : 'results.md', report, CLIENT_CREDENTIALS ? [] : ['## Queue mode']);
 	console.log(`\n${report}`);
 }
 

@@ -43,9 +43,9 @@ export function provisionN8n(version = requestedN8nVersion()): N8nInstall {
 }
 
 /** Builds and packs this package; returns the tarball's path. */
-export function packPackage(destination: string): string {
-	execFileSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'ignore' });
-	const name = execFileSync('npm', ['pack', '--pack-destination', destination], { cwd: ROOT, stdio: ['ignore', 'pipe', 'ignore'] })
+export function packPackage(destination: string, root = ROOT): string {
+	execFileSync('npm', ['run', 'build'], { cwd: root, stdio: 'ignore' });
+	const name = execFileSync('npm', ['pack', '--pack-destination', destination], { cwd: root, stdio: ['ignore', 'pipe', 'ignore'] })
 		.toString()
 		.trim()
 		.split('\n')
@@ -228,9 +228,9 @@ export class N8nServer {
 		throw new Error(`n8n did not become ready within 180 s:\n${this.log}`);
 	}
 
-	/** An `n8n worker` process on this user folder, for queue mode; it logs the executions it runs. */
-	async startWorker(): Promise<void> {
-		const worker = spawn(this.install.nodeBin, [this.install.n8nBin, 'worker', '--concurrency=5'], {
+	/** An `n8n worker` process on this user folder, for queue mode, running `concurrency` executions at once; it logs those it runs. */
+	async startWorker(concurrency = 5): Promise<void> {
+		const worker = spawn(this.install.nodeBin, [this.install.n8nBin, 'worker', `--concurrency=${concurrency}`], {
 			// A worker builds resume URLs (waiting by callback): they must name the main process, as in production.
 			env: { ...this.env(0, await freePort()), WEBHOOK_URL: `${this.url}/`, N8N_LOG_LEVEL: 'info' },
 			stdio: ['ignore', 'pipe', 'pipe'],

@@ -45,13 +45,17 @@ export async function startStack(options: {
 	zapierCredential?: Record<string, unknown>;
 	/** Further credentials to import beside the Zapier one (e.g. a chat model's). */
 	credentials?: CredentialImport[];
-	/** Queue mode: this many `n8n worker` processes beside the main one. */
+	/** Queue mode: this many `n8n worker` processes beside the main one ... */
 	workers?: number;
+	/** ... each running this many executions at once (n8n's `--concurrency`; 5 unless told). */
+	workerConcurrency?: number;
+	/** The package's tarball to install (another version's, say); this one's, built now, unless told. */
+	packageTarball?: string;
 }): Promise<Stack> {
 	const install = provisionN8n();
 	const sandbox = new ZapierSandbox(options.sandbox);
 	await sandbox.start(options.sandboxPort);
-	const registry = new LocalRegistry(packPackage(mkdtempSync(join(tmpdir(), 'zapier-pack-'))));
+	const registry = new LocalRegistry(options.packageTarball ?? packPackage(mkdtempSync(join(tmpdir(), 'zapier-pack-'))));
 	await registry.start();
 	const n8n = new N8nServer(install, undefined, { ...registry.env(), ...options.env });
 	const stop = async () => {
@@ -87,7 +91,7 @@ export async function startStack(options: {
 			...(options.workflows ?? []),
 		]);
 		await n8n.start(options.n8nPort);
-		for (let i = 0; i < (options.workers ?? 0); i++) await n8n.startWorker();
+		for (let i = 0; i < (options.workers ?? 0); i++) await n8n.startWorker(options.workerConcurrency);
 	} catch (error) {
 		await stop();
 		throw error;

@@ -8,8 +8,8 @@ export interface RateLimitConfig {
 	cooldownMs: number;
 	retryAfter: 'seconds' | 'date' | 'none';
 	reset: 'epoch' | 'seconds' | 'none';
-	/** Whether every answer carries X-RateLimit-Limit/Remaining/Reset (as Zapier's may), or only a 429 does. */
-	headers?: 'always' | 'on429';
+	/** Whether every answer carries X-RateLimit-Limit/Remaining/Reset (as Zapier's may), only a 429 does, or none. */
+	headers?: 'always' | 'on429' | 'never';
 }
 
 export interface SandboxConfig {

@@ -168,7 +168,7 @@ export class Limits {
 		if (!inCooldown) this.window.cooldownUntil = now + limit.cooldownMs;
 		this.host.counters.rateLimited++;
 		const waitMs = this.window.cooldownUntil - now;
-		const headers = this.budgetHeaders(limit, 0, waitMs, now);
+		const headers = limit.headers === 'never' ? {} : this.budgetHeaders(limit, 0, waitMs, now);
 		if (limit.retryAfter === 'seconds') headers['Retry-After'] = String(Math.ceil(waitMs / 1000));
 		if (limit.retryAfter === 'date') headers['Retry-After'] = new Date(now + waitMs).toUTCString();
 		const body = gate.throttled ? gate.throttled(limit) : apiError(429, 'throttled', 'Throttled', 'Request was throttled.');

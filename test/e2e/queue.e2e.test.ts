@@ -2,25 +2,21 @@
  * n8n's queue mode: Redis, a main process and two workers, several workflows at once against the
  * sandbox. Every run succeeds, and no input is run twice.
  */
-import type { ChildProcess } from 'node:child_process';
-import { execFileSync, spawn } from 'node:child_process';
-
-import { freePort, stopProcess } from '../../harness/n8n';
+import { freePort } from '../../harness/n8n';
+import type { Redis } from '../../harness/redis';
+import { startRedis } from '../../harness/redis';
 import type { Stack } from '../../harness/stack';
 import { startStack } from '../../harness/stack';
 import { CaptureServer } from '../../harness/capture';
 import { callbackWorkflows } from '../../harness/callbackWorkflows';
 import { e2eWorkflows } from './workflows';
 
-let redis: ChildProcess;
+let redis: Redis;
 let stack: Stack;
 let capture: CaptureServer;
 
 beforeAll(async () => {
-	const redisServer = execFileSync('bash', ['-c', 'command -v redis-server || true']).toString().trim();
-	if (!redisServer) throw new Error("No redis-server: install Debian's redis-server (apt-get install -y redis-server)");
-	const port = await freePort();
-	redis = spawn(redisServer, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+	redis = await startRedis();
 	capture = new CaptureServer();
 	await capture.start();
 	const sandboxPort = await freePort();
@@ -28,19 +24,14 @@ beforeAll(async () => {
 		sandboxPort,
 		workflows: [...e2eWorkflows, ...callbackWorkflows(`http://127.0.0.1:${sandboxPort}/.well-known/jwks.json`, capture.url)],
 		workers: 2,
-		env: {
-			EXECUTIONS_MODE: 'queue',
-			QUEUE_BULL_REDIS_HOST: '127.0.0.1',
-			QUEUE_BULL_REDIS_PORT: String(port),
-			OFFLOAD_MANUAL_EXECUTIONS_TO_WORKERS: 'true',
-		},
+		env: redis.queueEnv,
 	});
 }, 900_000);
 
 afterAll(async () => {
 	await stack?.stop();
 	await capture?.stop();
-	await stopProcess(redis);
+	await redis?.stop();
 });
 
 test('several workflows at once, executed by the workers: all succeed, no run twice', async () => {

@@ -1,11 +1,6 @@
 import type { BudgetNews } from './sharedBudget';
 import { SharedBudget } from './sharedBudget';
 
-/** Before Zapier has said anything of the budget, at most this many requests go out at once: the first answers tell what is left. */
-const FIRST_REQUESTS = 3;
-/** ... and the others wait this long for that news. */
-const FIRST_NEWS_WAIT_MS = 1_000;
-
 /**
  * One client-side rate limit per credential, shared by every item and every execution in this
  * process: never more than `limit` requests in any `windowMs`, and after a 429 the whole credential
@@ -22,10 +17,10 @@ export class RateLimiter {
 	 */
 	private readonly spacingMs: number;
 	private readonly budget: SharedBudget;
+	/** Without news: when the allowance's pace lets the next slot go (up to a burst's worth of spacings earlier). */
+	private paced = -Infinity;
 	/** When Zapier's answers of the last window came, 429s aside: this process's part of the budget. */
 	private readonly admitted: number[] = [];
-	/** Whether any answer came back yet (with news of the budget or without). */
-	private answered = false;
 
 	/** `limit` and `windowMs` must be whole and at least 1 (see `rateLimitSettings`). */
 	constructor(
@@ -44,9 +39,10 @@ export class RateLimiter {
 		const limit = this.budget.perWindow(now);
 		if (!this.budget.hasNews(now)) {
 			if (this.slots.length >= limit) at = Math.max(at, this.slots[this.slots.length - limit] + this.spacingMs);
-			at = Math.max(at, (this.slots[this.slots.length - 1] ?? -Infinity) + this.budget.spacingWithoutNews());
+			const { spacingMs, burst } = this.budget.paceWithoutNews(now);
+			at = Math.max(at, this.paced - (burst - 1) * spacingMs);
+			this.paced = Math.max(this.paced, at) + spacingMs;
 		}
-		if (!this.answered && this.slots.length >= FIRST_REQUESTS) at = Math.max(at, now + FIRST_NEWS_WAIT_MS);
 		at = Math.max(at, this.budget.nextAt(now) ?? 0);
 		this.slots.push(at);
 		return at;
@@ -58,13 +54,11 @@ export class RateLimiter {
 	 */
 	mayUse(slot: number, now: number): boolean {
 		if (this.isCoolingDown(now)) return false;
-		if (!this.budget.hasNews(now)) return this.answered || this.slots.indexOf(slot) < FIRST_REQUESTS;
-		return this.budget.claim(now);
+		return !this.budget.hasNews(now) || this.budget.claim(now);
 	}
 
 	/** What Zapier's answer said of the budget (its headers), or a 429 without a word of it. */
 	observe(news: BudgetNews | undefined, rateLimited: boolean, now: number): void {
-		this.answered = true;
 		if (news) this.budget.observe(news, now, rateLimited);
 		else if (rateLimited) this.budget.rateLimited(now, this.admitted.length);
 		if (!rateLimited) this.admitted.push(now);
@@ -74,7 +68,9 @@ export class RateLimiter {
 	/** Gives back a slot that was booked but not used (the wait was cancelled or ran past its deadline). */
 	release(slot: number): void {
 		const index = this.slots.lastIndexOf(slot);
-		if (index >= 0) this.slots.splice(index, 1);
+		if (index < 0) return;
+		this.slots.splice(index, 1);
+		if (!this.budget.hasNews(slot)) this.paced -= this.budget.paceWithoutNews(slot).spacingMs;
 	}
 
 	coolDown(until: number): void {

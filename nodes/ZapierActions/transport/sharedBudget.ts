@@ -23,13 +23,6 @@ export interface BudgetNews {
 /** The reset at its earliest: what is left is spread until then, so that it is spent in any case. */
 const earliestReset = (news: BudgetNews) => news.resetAt - 1_000;
 
-/** How this process may spend until the reset: a request every `spacingMs` from `from` (Infinity: none). */
-export interface Pace {
-	from: number;
-	spacingMs: number;
-	resetAt: number;
-}
-
 type Headers = Record<string, string | string[] | undefined>;
 
 function header(headers: Headers, name: string): string | undefined {
@@ -47,6 +40,21 @@ export function readBudgetNews(headers: Headers, now: number): BudgetNews | unde
 	return { remaining: Math.floor(remaining), resetAt: reset > 1_000_000_000 ? reset * 1000 : now + reset * 1000 };
 }
 
+/** How this process spends its share: a request every `spacingMs` (Infinity: none), `burst` of them at once after a pause. */
+export interface Pace {
+	spacingMs: number;
+	burst: number;
+}
+
+/** The part of a share that may go at once: small batches are not held back, and processes that start together stay within the budget. */
+const BURST = 0.25;
+
+/** A share spread over `untilMs`. */
+const paceOf = (share: number, untilMs: number): Pace =>
+	share >= 1 && untilMs > 0
+		? { spacingMs: untilMs / share, burst: Math.max(1, Math.floor(share * BURST)) }
+		: { spacingMs: Infinity, burst: 1 };
+
 /** Kept back from what is left, for the requests already on their way from every process. */
 const RESERVE = 0.03;
 /** Answers within a window before its count's fall tells how many are spending (until then the last window's estimate holds). */
@@ -57,9 +65,8 @@ const SAME_WINDOW_MS = 1_500;
 const HOLD_WINDOWS = 4;
 
 export class SharedBudget {
-	private news?: BudgetNews & { at: number; spacingMs: number; earliest: number };
-	/** Requests this process sent since the last news. */
-	private sentSinceNews = 0;
+	/** The latest news, its window narrowed down, and the pace it gives this process. */
+	private news?: BudgetNews & { earliest: number } & Pace;
 	/** How many processes' worth of spending the budget's fall shows (1: only this one). */
 	private spenders = 1;
 	/** The window the news is of: what was left at its first news, this process's answers since, the latest count. */
@@ -72,7 +79,8 @@ export class SharedBudget {
 	private sentInWindow = 0;
 	/** The most the budget was seen to hold: what a window starts with. */
 	private fullBudget = 1;
-	private lastSentAt = -Infinity;
+	/** When the pace lets the next request go (up to a burst's worth of spacings earlier). */
+	private paced = -Infinity;
 
 	constructor(
 		/** The credential's Rate Limit: the ceiling per process, whatever the news. */
@@ -115,8 +123,7 @@ export class SharedBudget {
 		const share = (news.remaining * (1 - RESERVE)) / this.sharers();
 		const { earliest, latest } = this.window ?? { earliest: earliestReset(news), latest: news.resetAt };
 		const until = earliest - now;
-		this.news = { ...news, resetAt: latest, earliest, at: now, spacingMs: share >= 1 && until > 0 ? until / share : Infinity };
-		this.sentSinceNews = 0;
+		this.news = { remaining: news.remaining, resetAt: latest, earliest, ...paceOf(share, until) };
 	}
 
 	/**
@@ -125,7 +132,7 @@ export class SharedBudget {
 	 * again at each answer, a share still spends what is left by the reset.
 	 */
 	private sharers(): number {
-		return this.spenders + Math.min(1, 0.25 + (this.spenders - 1));
+		return this.spenders + 0.25;
 	}
 
 	/**
@@ -150,37 +157,40 @@ export class SharedBudget {
 	}
 
 	/**
-	 * The earliest time the news lets this process send its next request (undefined: none yet). Past the
-	 * news' window, until the next window's first news, its share of a full window, spread evenly: all
-	 * the processes start the next window at once, and a burst each would be too much.
+	 * The earliest time the news lets this process send its next request (undefined: no news). Past the
+	 * news' window, until the next window's first news, its share of a full window: all the processes
+	 * start the next window at once.
 	 */
 	nextAt(now: number): number | undefined {
 		const news = this.news;
 		if (!news || !this.hasNews(now)) return undefined;
-		if (now < news.resetAt && this.sentInWindow >= this.ceiling) return news.resetAt;
-		if (now >= news.resetAt) {
-			const share = (this.fullBudget * (1 - RESERVE)) / this.sharers();
-			return Math.max(now, news.resetAt, this.lastSentAt + this.windowMs / Math.max(1, share));
-		}
-		if (!Number.isFinite(news.spacingMs)) return news.resetAt;
-		const next = news.at + this.sentSinceNews * news.spacingMs;
+		const inWindow = now < news.resetAt;
+		if (inWindow && this.sentInWindow >= this.ceiling) return news.resetAt;
+		const { spacingMs, burst } = this.pace(now);
+		if (!Number.isFinite(spacingMs)) return news.resetAt;
+		const next = Math.max(now, this.paced - (burst - 1) * spacingMs);
 		// What the share left by the earliest reset waits for the latest one.
-		return next >= news.earliest ? news.resetAt : Math.max(now, next);
+		return inWindow && next >= news.earliest ? news.resetAt : next;
+	}
+
+	private pace(now: number): Pace {
+		const news = this.news!;
+		if (now < news.resetAt) return news;
+		return paceOf((this.fullBudget * (1 - RESERVE)) / this.sharers(), this.windowMs);
 	}
 
 	/** Takes the next place the news gives, when it has come (a few ms early is on time: timers are not exact). */
 	claim(now: number): boolean {
 		const next = this.nextAt(now);
 		if (next !== undefined && now < next - 5) return false;
-		this.sentSinceNews++;
 		this.sentInWindow++;
-		this.lastSentAt = now;
+		if (next !== undefined) this.paced = Math.max(this.paced, now) + this.pace(now).spacingMs;
 		return true;
 	}
 
-	/** Without news, after a 429: the allowance is spread evenly over the window (a burst of each process at once is what overflows). */
-	spacingWithoutNews(): number {
-		return this.allowance < this.ceiling ? this.windowMs / this.allowance : 0;
+	/** Without news: the allowance spread over the window, a quarter of it at once after a pause. */
+	paceWithoutNews(now: number): Pace {
+		return paceOf(this.perWindow(now), this.windowMs);
 	}
 
 	/** The most requests this process may send per window: the ceiling with news, the allowance without. */

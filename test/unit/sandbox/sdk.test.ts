@@ -366,4 +366,33 @@ describe('faults and rate limits', () => {
 			detail: 'Rate limit of 1 requests per 60 seconds exceeded. Ask Zapier for a higher quota.',
 		});
 	});
+
+	test("the budget's headers by switch: on every answer (Reset as epoch or seconds), on a 429 only, or never; one count for every caller", async () => {
+		const partner = sandbox.issueTokens().access_token;
+		const apps = async () => await fetch(`${sandbox.url}/v2/apps`, { headers: { Authorization: `Bearer ${partner}` } });
+		const limit = { limit: 3, windowMs: 60_000, cooldownMs: 1_000, retryAfter: 'seconds' as const };
+		sandbox.reset({ rateLimit: { ...limit, reset: 'epoch', headers: 'always' } });
+		const first = await apps();
+		expect(first.headers.get('x-ratelimit-limit')).toBe('3');
+		expect(first.headers.get('x-ratelimit-remaining')).toBe('2');
+		expect(Number(first.headers.get('x-ratelimit-reset')) * 1000).toBeGreaterThan(Date.now() + 58_000);
+		// The SDK's routes and the Partner API's, each caller's token: one count.
+		expect((await sdk('GET', '/v4/authentications')).headers.get('x-ratelimit-remaining')).toBe('1');
+		expect((await apps()).headers.get('x-ratelimit-remaining')).toBe('0');
+		const throttled = await apps();
+		expect(throttled.status).toBe(429);
+		expect(throttled.headers.get('x-ratelimit-remaining')).toBe('0');
+		expect(sandbox.counters.rateLimited).toBeGreaterThanOrEqual(1);
+
+		sandbox.reset({ rateLimit: { ...limit, reset: 'seconds', headers: 'always' } });
+		expect((await apps()).headers.get('x-ratelimit-reset')).toBe('60');
+		sandbox.reset({ rateLimit: { ...limit, reset: 'seconds', headers: 'on429' } });
+		expect((await apps()).headers.get('x-ratelimit-remaining')).toBeNull();
+		sandbox.reset({ rateLimit: { ...limit, limit: 0, reset: 'seconds', headers: 'never' } });
+		const bare = await apps();
+		expect(bare.status).toBe(429);
+		expect(bare.headers.get('x-ratelimit-remaining')).toBeNull();
+		expect(bare.headers.get('x-ratelimit-reset')).toBeNull();
+		expect(bare.headers.get('retry-after')).toBe('1');
+	});
 });

@@ -19,15 +19,17 @@ describe("reading Zapier's news of the budget", () => {
 });
 
 describe('a budget shared with processes one cannot see', () => {
-	test('alone, a process spreads what is left evenly until the earliest reset the whole seconds allow', () => {
+	test('alone, a process spreads what is left evenly until the earliest reset the whole seconds allow, a quarter of its share at once', () => {
 		const budget = new SharedBudget(60, 6_000);
 		budget.observe({ remaining: 50, resetAt: 6_000 }, 0);
-		const spacing = 5_000 / ((50 * 0.97) / 1.25);
-		expect(budget.nextAt(0)).toBe(0);
-		expect(budget.claim(0)).toBe(true);
+		const share = (50 * 0.97) / 1.25;
+		const spacing = 5_000 / share;
+		const burst = Math.floor(share / 4);
+		for (let i = 0; i < burst; i++) expect(budget.claim(0)).toBe(true);
 		expect(budget.nextAt(0)).toBeCloseTo(spacing);
 		expect(budget.claim(spacing - 100)).toBe(false);
 		expect(budget.claim(spacing)).toBe(true);
+		expect(budget.claim(spacing)).toBe(false);
 	});
 
 	test('three spending alike: the count falls three times as fast as its own answers, and it takes a third', () => {
@@ -45,12 +47,15 @@ describe('a budget shared with processes one cannot see', () => {
 		expect(budget.activeSpenders()).toBe(1);
 	});
 
-	test("nothing left: no request before the reset; past it, a full window's share spread evenly, never a burst", () => {
+	test("nothing left: no request before the reset; past it, a full window's share spread evenly, a quarter of it at once", () => {
 		const budget = new SharedBudget(60, 6_000);
 		budget.observe({ remaining: 0, resetAt: 4_000 }, 1_000);
 		expect(budget.nextAt(1_000)).toBe(4_000);
-		expect(budget.claim(4_000)).toBe(true);
-		expect(budget.nextAt(4_000)).toBeGreaterThan(4_000);
+		// Past it, what a window was seen to hold (60 here, from an earlier answer), shared with a quarter of one more.
+		budget.observe({ remaining: 59, resetAt: 4_000 }, 1_500);
+		const fullShare = (60 * 0.97) / 1.25;
+		for (let i = 0; i < Math.floor(fullShare / 4); i++) expect(budget.claim(4_000)).toBe(true);
+		expect(budget.nextAt(4_000)).toBeCloseTo(4_000 + 6_000 / fullShare);
 	});
 
 	test("never more than the ceiling in one of Zapier's windows", () => {
@@ -63,25 +68,22 @@ describe('a budget shared with processes one cannot see', () => {
 
 	test('without news: a 429 leaves the process its own part of the full budget, once per window, then it probes for more after quiet windows', () => {
 		const budget = new SharedBudget(60, 6_000);
-		expect(budget.perWindow(0)).toBe(60);
-		expect(budget.spacingWithoutNews()).toBe(0);
+		expect(budget.paceWithoutNews(0)).toEqual({ spacingMs: 100, burst: 15 });
 		budget.rateLimited(0, 20);
 		budget.rateLimited(100, 5);
-		expect(budget.perWindow(100)).toBe(18);
-		expect(budget.spacingWithoutNews()).toBeCloseTo(6_000 / 18);
+		expect(budget.paceWithoutNews(100)).toEqual({ spacingMs: 6_000 / 18, burst: 4 });
 		// Held for four windows, then a thirtieth of the limit per quiet window.
-		expect(budget.perWindow(24_000)).toBe(18);
-		expect(budget.perWindow(30_000)).toBe(20);
-		expect(budget.perWindow(600_000)).toBe(60);
-		expect(budget.spacingWithoutNews()).toBe(0);
+		expect(budget.paceWithoutNews(24_000).spacingMs).toBe(6_000 / 18);
+		expect(budget.paceWithoutNews(30_000).spacingMs).toBe(6_000 / 20);
+		expect(budget.paceWithoutNews(600_000).burst).toBe(15);
 	});
 
 	test('a 429 never raises the allowance, and leaves at least one request per window', () => {
 		const budget = new SharedBudget(60, 6_000);
 		budget.rateLimited(0, 0);
-		expect(budget.perWindow(0)).toBe(1);
+		expect(budget.paceWithoutNews(0).spacingMs).toBe(6_000);
 		budget.rateLimited(6_000, 50);
-		expect(budget.perWindow(6_000)).toBe(1);
+		expect(budget.paceWithoutNews(6_000).spacingMs).toBe(6_000);
 	});
 
 	test('news says nothing once a window has passed after its reset: then the process is paced as without news', () => {
