@@ -114,6 +114,10 @@ async function measure(stack: Stack, scenario: Scenario): Promise<Figures> {
 	if (failed) throw new Error(`An execution failed: HTTP ${failed.status} ${JSON.stringify(failed.body).slice(0, 500)}`);
 	const seconds = (Date.now() - startedAt) / 1000;
 	const outputs = answers.flatMap((answer) => (Array.isArray(answer.body) ? (answer.body as Array<{ status?: string }>) : []));
+	const unsuccessful = outputs.find((item) => item.status !== 'success');
+	if (outputs.length !== total || unsuccessful) {
+		console.log(`  ${outputs.length} items came back; one that did not succeed: ${JSON.stringify(unsuccessful ?? answers[0].body).slice(0, 1_000)}`);
+	}
 	return {
 		seconds,
 		requests: stack.sandbox.counters.log.filter((entry) => entry.route.includes('/v2/action-runs')).length,
@@ -156,7 +160,7 @@ async function main() {
 		headers: 'always',
 		reset: 'seconds',
 	};
-	const scenarios: Array<{ version: 'before' | 'now'; scenario: Scenario }> = [
+	const all: Array<{ version: 'before' | 'now'; scenario: Scenario }> = [
 		{ version: 'before', scenario: shared },
 		{ version: 'now', scenario: shared },
 		{ version: 'now', scenario: { ...shared, name: `${shared.name}, Reset as epoch seconds`, reset: 'epoch' } },
@@ -166,12 +170,14 @@ async function main() {
 		},
 		{ version: 'now', scenario: { ...shared, name: `${shared.name}, no X-RateLimit headers`, headers: 'never', reset: 'none' } },
 	];
+	// BENCH_ONLY: the scenarios whose name contains it (the table then shows only those).
+	const scenarios = all.filter(({ scenario }) => !process.env.BENCH_ONLY || scenario.name.includes(process.env.BENCH_ONLY));
 	const revision = baselineRevision();
 	const shortRevision = execFileSync('git', ['rev-parse', '--short', revision], { cwd: ROOT }).toString().trim();
 	const redis = await startRedis();
 	const rows: Array<{ version: string; scenario: Scenario; figures: Figures }> = [];
 	try {
-		for (const version of ['before', 'now'] as const) {
+		for (const version of (['before', 'now'] as const).filter((candidate) => scenarios.some((entry) => entry.version === candidate))) {
 			console.log(`Queue mode, the package ${version === 'before' ? `before the shared budget (${shortRevision})` : 'now'} ...`);
 			const tarball = version === 'before' ? baselineTarball(revision) : undefined;
 			const stack = await queueStack(tarball, redis.queueEnv);

@@ -9,7 +9,7 @@ export function requestSettings(limitNote: string): INodeProperties[] {
 			type: 'number',
 			typeOptions: { minValue: 1, maxValue: 10_000, numberPrecision: 0 },
 			default: 60,
-			description: `At most this many requests per window, shared by every item and execution in this n8n process (${limitNote})`,
+			description: `At most this many requests per window from each n8n process, shared by its items and executions; processes in queue mode share Zapier's budget by what its answers say is left (${limitNote})`,
 		},
 		{
 			displayName: 'Rate Limit Window (Seconds)',

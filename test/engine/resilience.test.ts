@@ -33,6 +33,29 @@ describe('one Zapier limit, two processes', () => {
 			`two limiters, one limit of 30 per 6 s: 80 runs in ${((times[times.length - 1] - times[0]) / 1000).toFixed(1)} s, ${engine.sandbox.counters.rateLimited} 429s`,
 		);
 	});
+
+	test("without the headers, two credentials' limiters learn their parts from the 429s: every run made once, the cooldowns waited out", async () => {
+		engine.sandbox.configure({
+			rateLimit: { limit: 30, windowMs: 6_000, cooldownMs: 6_000, retryAfter: 'seconds', reset: 'none', headers: 'never' },
+		});
+		setCredential({ rateLimit: 30, rateLimitWindowSeconds: 6 });
+		engine.credentials.set('zapier-sandbox-3', { ...engine.credential() });
+		const other = workflow({ ...parameters, waitForCompletion: false }, { items: items(40) }, engine.connectBy);
+		const node = other.nodes.find((candidate) => candidate.name === ZAPIER_NODE)!;
+		for (const credential of Object.values(node.credentials!)) credential.id = 'zapier-sandbox-3';
+		const [first, second] = await Promise.all([
+			engine.start({ ...parameters, waitForCompletion: false }, { items: items(40) }).done,
+			engine.runJson(other),
+		]);
+		for (const result of [first, second]) {
+			expect(errorOf(result)).toBeUndefined();
+			expect(outputOf(result, ZAPIER_NODE)).toHaveLength(40);
+		}
+		// Each input once per workflow: a 429 on a creation is sent again, nothing twice.
+		expect(engine.sandbox.counters.runsCreated).toBe(80);
+		expect([...runsByInput(engine).values()]).toEqual(Array(40).fill(2));
+		console.log(`two limiters without headers, one limit of 30 per 6 s: 80 runs, ${engine.sandbox.counters.rateLimited} 429s`);
+	});
 });
 
 describe('the client-side rate limit', () => {

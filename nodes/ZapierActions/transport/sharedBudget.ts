@@ -107,7 +107,9 @@ export class SharedBudget {
 				last: news.remaining,
 				resetAt: news.resetAt,
 				earliest: earliestReset(news),
-				latest: news.resetAt,
+				// The window began before this answer: it ends within a window from now, when that agrees with the reset.
+				latest:
+					Math.abs(news.resetAt - (now + this.windowMs)) <= SAME_WINDOW_MS ? Math.min(news.resetAt, now + this.windowMs) : news.resetAt,
 			};
 		} else if (window) {
 			// Each answer's reset, in whole seconds, narrows down when the window really ends.
@@ -182,9 +184,12 @@ export class SharedBudget {
 	/** Takes the next place the news gives, when it has come (a few ms early is on time: timers are not exact). */
 	claim(now: number): boolean {
 		const next = this.nextAt(now);
-		if (next !== undefined && now < next - 5) return false;
+		if (next === undefined) return true;
+		if (now < next - 5) return false;
+		// Paced from the place taken: one taken just before the reset is the next window's.
+		const at = Math.max(now, next);
 		this.sentInWindow++;
-		if (next !== undefined) this.paced = Math.max(this.paced, now) + this.pace(now).spacingMs;
+		this.paced = Math.max(this.paced, at) + this.pace(at).spacingMs;
 		return true;
 	}
 

@@ -58,6 +58,17 @@ describe('a budget shared with processes one cannot see', () => {
 		expect(budget.nextAt(4_000)).toBeCloseTo(4_000 + 6_000 / fullShare);
 	});
 
+	test("a place taken a few ms before the reset, with nothing left, is paced as the next window's", () => {
+		const budget = new SharedBudget(60, 6_000);
+		budget.observe({ remaining: 60, resetAt: 6_000 }, 0);
+		budget.observe({ remaining: 0, resetAt: 6_000 }, 5_500);
+		expect(budget.nextAt(5_500)).toBe(6_000);
+		expect(budget.claim(5_997)).toBe(true);
+		const next = budget.nextAt(6_000)!;
+		expect(Number.isFinite(next)).toBe(true);
+		expect(next).toBeLessThan(6_000 + 6_000);
+	});
+
 	test("never more than the ceiling in one of Zapier's windows", () => {
 		const budget = new SharedBudget(5, 6_000);
 		budget.observe({ remaining: 1_000, resetAt: 6_000 }, 0);

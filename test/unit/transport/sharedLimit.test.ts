@@ -8,6 +8,8 @@ import { readBudgetNews } from '../../../nodes/ZapierActions/transport/sharedBud
 const LIMIT = 60;
 const WINDOW_MS = 6_000;
 const LATENCY_MS = 40;
+/** When the simulated clock starts, on the epoch: a little past a whole second, as Date.now() is at any moment. */
+const EPOCH_MS = 1_764_590_000_370;
 
 interface Outcome {
 	/** When the last request was answered. */
@@ -19,7 +21,7 @@ interface Outcome {
 }
 
 /** `demand[i]`: how many requests process i has, with `concurrency` at once, all from time 0. */
-function simulate(demand: number[], options: { headers: boolean; concurrency?: number }): Outcome {
+function simulate(demand: number[], options: { headers: boolean; reset?: 'seconds' | 'epoch'; concurrency?: number }): Outcome {
 	const limiters = demand.map(() => new RateLimiter(LIMIT, WINDOW_MS));
 	const left = [...demand];
 	const events: Array<{ at: number; run: (now: number) => void }> = [];
@@ -37,7 +39,9 @@ function simulate(demand: number[], options: { headers: boolean; concurrency?: n
 		}
 		const ok = server.count < LIMIT;
 		if (ok) server.count++;
-		const resetSeconds = Math.ceil((server.start + WINDOW_MS - now) / 1000);
+		// Whole seconds, rounded up: from now, or since the epoch.
+		const resetSeconds =
+			options.reset === 'epoch' ? Math.ceil((server.start + WINDOW_MS) / 1000) : Math.ceil((server.start + WINDOW_MS - now) / 1000);
 		const headers: Record<string, string> = {
 			'X-RateLimit-Remaining': String(LIMIT - server.count),
 			'X-RateLimit-Reset': String(resetSeconds),
@@ -64,7 +68,7 @@ function simulate(demand: number[], options: { headers: boolean; concurrency?: n
 						limiters[p].coolDown(answeredAt + 6_000);
 						return attempt(answeredAt);
 					}
-					outcome.endMs = Math.max(outcome.endMs, answeredAt);
+					outcome.endMs = Math.max(outcome.endMs, answeredAt - EPOCH_MS);
 					loop(p, answeredAt);
 				});
 			});
@@ -72,7 +76,7 @@ function simulate(demand: number[], options: { headers: boolean; concurrency?: n
 		attempt(now);
 	};
 	demand.forEach((_, p) => {
-		for (let i = 0; i < (options.concurrency ?? 20); i++) loop(p, 0);
+		for (let i = 0; i < (options.concurrency ?? 20); i++) loop(p, EPOCH_MS);
 	});
 	while (events.length) {
 		events.sort((a, b) => a.at - b.at);
@@ -90,6 +94,13 @@ const idealMs = (requests: number) => (requests / LIMIT) * WINDOW_MS;
 describe('processes sharing one Zapier limit without talking', () => {
 	test("three busy processes, the server's headers on every answer: within 1.15× the ideal, 429s under 1 %", () => {
 		const outcome = simulate([400, 400, 400], { headers: true });
+		expect(outcome.fullest).toBeLessThanOrEqual(LIMIT);
+		expect(outcome.rateLimited / outcome.sent).toBeLessThan(0.01);
+		expect(outcome.endMs / idealMs(1_200)).toBeLessThan(1.15);
+	});
+
+	test("the same with the reset as epoch seconds (the same in every answer of a window: the window's first answer narrows down its end)", () => {
+		const outcome = simulate([400, 400, 400], { headers: true, reset: 'epoch' });
 		expect(outcome.fullest).toBeLessThanOrEqual(LIMIT);
 		expect(outcome.rateLimited / outcome.sent).toBeLessThan(0.01);
 		expect(outcome.endMs / idealMs(1_200)).toBeLessThan(1.15);
