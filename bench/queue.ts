@@ -116,7 +116,9 @@ async function measure(stack: Stack, scenario: Scenario): Promise<Figures> {
 	const outputs = answers.flatMap((answer) => (Array.isArray(answer.body) ? (answer.body as Array<{ status?: string }>) : []));
 	const unsuccessful = outputs.find((item) => item.status !== 'success');
 	if (outputs.length !== total || unsuccessful) {
-		console.log(`  ${outputs.length} items came back; one that did not succeed: ${JSON.stringify(unsuccessful ?? answers[0].body).slice(0, 1_000)}`);
+		console.log(
+			`  ${outputs.length} items came back; one that did not succeed: ${JSON.stringify(unsuccessful ?? answers[0].body).slice(0, 1_000)}`,
+		);
 	}
 	return {
 		seconds,
@@ -200,8 +202,8 @@ async function main() {
 
 	const idealSeconds = (2 * RUNS * WINDOW_MS) / LIMIT / 1000;
 	const order = scenarios.map(({ version, scenario }) => rows.find((row) => row.version === version && row.scenario === scenario)!);
-	const before = order[0].figures;
-	const now = order[1].figures;
+	const before = order.find((row) => row.version === 'before')?.figures;
+	const now = order.find((row) => row.version === 'now' && row.scenario === shared)?.figures;
 	const table = order
 		.map(
 			({ version, scenario, figures: x }) =>
@@ -220,8 +222,11 @@ Reproduce with \`npm run bench:queue\`.
 |---|---|---|---|---|---|---|---|
 ${table}
 
-With Zapier's headers, the three workers finish in **${f(now.seconds / before.seconds)}×** the time they took with a
-limit each, with ${now.rateLimited} 429s instead of ${before.rateLimited}.
+${
+	before && now
+		? `With Zapier's headers, the three workers finish in **${f(now.seconds / before.seconds)}×** the time they took with a limit each, with ${now.rateLimited} 429s instead of ${before.rateLimited} (${f((100 * now.rateLimited) / now.requests, 1)} % of the requests instead of ${f((100 * before.rateLimited) / before.requests, 1)} %).`
+		: ''
+}
 `;
 	writeSection('results.md', '## Queue mode', section);
 	console.log(`\n${section}`);
