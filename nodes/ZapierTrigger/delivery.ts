@@ -10,7 +10,7 @@ import type { Redeliveries } from './events';
 import { leaseSeconds, remember, sortLease } from './events';
 import type { InboxProblem } from './inboxStates';
 import { initializationProblem, isResumable, pausedProblem } from './inboxStates';
-import { memoryOf } from './lifecycle';
+import { inboxProblem, memoryOf } from './lifecycle';
 import type { TriggerContext } from './subscription';
 
 export interface DeliveryOptions {
@@ -49,7 +49,8 @@ function handedOver(ctx: TriggerContext, inboxId: string): Set<string> {
 }
 
 function rememberHandedOver(ctx: TriggerContext, inboxId: string, ids: string[], persist: boolean): void {
-	if (persist) memoryOf(ctx).handedOver = remember(memoryOf(ctx).handedOver ?? [], ids);
+	const memory = memoryOf(ctx);
+	if (persist) memory.handedOver = remember(memory.handedOver ?? [], ids);
 	bounded(handedOverHere, inboxId, remember(handedOverHere.get(inboxId) ?? [], ids));
 }
 
@@ -107,14 +108,12 @@ export async function leaseEvents(ctx: TriggerContext, inboxId: string, options:
 
 const NOTHING: Delivery = { kind: 'events', items: [], done: async () => {} };
 
-/** An inbox with nothing to lease: delivering nothing, or with a problem to tell (a pause, a failed set-up), by its status. */
+/** An inbox with nothing to lease: delivering nothing, or with a problem to tell, by its status. */
 async function idleInbox(ctx: TriggerContext, inboxId: string, options: DeliveryOptions): Promise<Delivery> {
 	const inbox = await triggerInbox.get(ctx, inboxId);
 	if (!inbox || inbox.status === 'deleting') return { kind: 'missing' };
-	if (inbox.status === 'initialization_failure') return { kind: 'problem', problem: initializationProblem(inbox.pausedReason) };
-	if (inbox.status !== 'paused') return NOTHING;
-	if (options.resumeWhenPaused && isResumable(inbox.pausedReason) && (await triggerInbox.resume(ctx, inboxId)).ok) return NOTHING;
-	return { kind: 'problem', problem: pausedProblem(inbox.pausedReason) };
+	const problem = await inboxProblem(ctx, inbox, options.resumeWhenPaused);
+	return problem ? { kind: 'problem', problem } : NOTHING;
 }
 
 /** Whether this problem was reported already (in the static data, or by this process), marking it reported. */

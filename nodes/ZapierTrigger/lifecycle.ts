@@ -116,11 +116,19 @@ export async function ensureInbox(
 			if (earlier.id !== inbox.id && earlier.status !== 'deleting') await triggerInbox.remove(ctx, earlier.id);
 		}
 	}
-	if (inbox.status === 'initialization_failure') return { inbox: record, known, problem: initializationProblem(inbox.pausedReason) };
-	if (inbox.status !== 'paused') return { inbox: record, known };
-	if (options.resumeWhenPaused && isResumable(inbox.pausedReason) && (await triggerInbox.resume(ctx, inbox.id)).ok)
-		return { inbox: record, known };
-	return { inbox: record, known, problem: pausedProblem(inbox.pausedReason) };
+	const problem = await inboxProblem(ctx, inbox, options.resumeWhenPaused);
+	return problem ? { inbox: record, known, problem } : { inbox: record, known };
+}
+
+/**
+ * Why an inbox delivers nothing, by its status: a failed set-up, or a pause the node may not (or
+ * cannot) lift; a pause it may lift is lifted. Undefined when it delivers.
+ */
+export async function inboxProblem(ctx: TriggerContext, inbox: Inbox, resumeWhenPaused: boolean): Promise<InboxProblem | undefined> {
+	if (inbox.status === 'initialization_failure') return initializationProblem(inbox.pausedReason);
+	if (inbox.status !== 'paused') return undefined;
+	if (resumeWhenPaused && isResumable(inbox.pausedReason) && (await triggerInbox.resume(ctx, inbox.id)).ok) return undefined;
+	return pausedProblem(inbox.pausedReason);
 }
 
 /** Deletes every inbox of the node (of its current and any earlier choices), so that no events pile up unread. */

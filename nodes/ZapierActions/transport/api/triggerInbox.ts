@@ -34,9 +34,9 @@ export interface Subscription {
 export type LeaseAnswer =
 	| ({ kind: 'leased' } & Lease)
 	/** Paused, with nothing left to lease (a 409 that names the reason). */
-	| { kind: 'drained'; pausedReason: string | null; detail: string }
-	/** Not active yet, or no longer (initialising, failed to initialise, being deleted). */
-	| { kind: 'inactive'; detail: string }
+	| { kind: 'drained'; pausedReason: string | null }
+	/** Not active yet, or no longer (initialising, failed to initialise, being deleted): its status tells. */
+	| { kind: 'inactive' }
 	| { kind: 'missing' };
 
 async function send(ctx: ZapierContext, request: Omit<ZapierRequest, 'path'> & { path?: string[] }) {
@@ -76,8 +76,8 @@ export const triggerInbox = {
 		return found ? inboxFrom(ctx, found, 'the inbox list') : undefined;
 	},
 
-	async get(ctx: ZapierContext, id: string, deadline?: number): Promise<Inbox | undefined> {
-		const response = await send(ctx, { method: 'GET', path: [id], kind: 'read', accept: [404], deadline });
+	async get(ctx: ZapierContext, id: string): Promise<Inbox | undefined> {
+		const response = await send(ctx, { method: 'GET', path: [id], kind: 'read', accept: [404] });
 		return response.status === 404 ? undefined : inboxFrom(ctx, response.body, 'the inbox read');
 	},
 
@@ -127,13 +127,16 @@ export const triggerInbox = {
 			const attributes = (response.body.inbox_attributes ?? {}) as IDataObject;
 			if (attributes.status === 'paused' || typeof attributes.paused_reason === 'string') {
 				const reason = typeof attributes.paused_reason === 'string' ? attributes.paused_reason : null;
-				return { kind: 'drained', pausedReason: reason, detail: problemOf(response.body) };
+				return { kind: 'drained', pausedReason: reason };
 			}
-			return { kind: 'inactive', detail: problemOf(response.body) };
+			return { kind: 'inactive' };
 		}
 		const lease = leaseOf(response.body);
-		if (!lease.ok)
-			throw new NodeOperationError(ctx.getNode(), `Zapier answered a lease with something this node cannot read: ${lease.problem}`);
+		if (!lease.ok) {
+			throw new NodeOperationError(ctx.getNode(), `Zapier answered a lease with something this node cannot read: ${lease.problem}`, {
+				description: LEASE.hint,
+			});
+		}
 		return { kind: 'leased', ...lease.value };
 	},
 
@@ -163,6 +166,9 @@ export const triggerInbox = {
 		throw new NodeOperationError(
 			ctx.getNode(),
 			`Zapier refused to ${how === 'ack' ? 'acknowledge' : 'release'} messages: ${problemOf(response.body)}`,
+			{
+				description: 'The messages come back to the inbox when their lease ends.',
+			},
 		);
 	},
 };
