@@ -10,51 +10,51 @@ const { apiLog, requests, setCredential } = engine;
 const parameters = { action: 'core:x', inputs: '={{ $json }}' };
 
 describe('one Zapier limit, two processes', () => {
-	test("two credentials' limiters (as two n8n processes have) share the sandbox's one limit by its headers: the bound holds", async () => {
-		// The sandbox's window: 30 requests per 6 s for everyone; each limiter alone would allow its credential 30 per 6 s.
+	/**
+	 * Two executions of 40 items at once, each with its own credential (so its own limiter, as two n8n
+	 * processes have), against the sandbox's one limit of 30 per 6 s; each limiter alone would allow 30.
+	 */
+	async function twoProcesses(headers: 'always' | 'never', otherCredential: string) {
 		engine.sandbox.configure({
-			rateLimit: { limit: 30, windowMs: 6_000, cooldownMs: 6_000, retryAfter: 'seconds', reset: 'seconds', headers: 'always' },
+			rateLimit: {
+				limit: 30,
+				windowMs: 6_000,
+				cooldownMs: 6_000,
+				retryAfter: 'seconds',
+				reset: headers === 'always' ? 'seconds' : 'none',
+				headers,
+			},
 		});
 		setCredential({ rateLimit: 30, rateLimitWindowSeconds: 6 });
-		engine.credentials.set('zapier-sandbox-2', { ...engine.credential() });
+		engine.credentials.set(otherCredential, { ...engine.credential() });
 		const other = workflow({ ...parameters, waitForCompletion: false }, { items: items(40) }, engine.connectBy);
 		const node = other.nodes.find((candidate) => candidate.name === ZAPIER_NODE)!;
-		for (const credential of Object.values(node.credentials!)) credential.id = 'zapier-sandbox-2';
-		const [first, second] = await Promise.all([
+		for (const credential of Object.values(node.credentials!)) credential.id = otherCredential;
+		const results = await Promise.all([
 			engine.start({ ...parameters, waitForCompletion: false }, { items: items(40) }).done,
 			engine.runJson(other),
 		]);
-		for (const result of [first, second]) expect(outputOf(result, ZAPIER_NODE)).toHaveLength(40);
-		expect(engine.sandbox.counters.runsCreated).toBe(80);
-		// Each process alone would have sent 30 in the sandbox's first window: together they kept to 30.
-		expect(engine.sandbox.counters.rateLimited).toBeLessThanOrEqual(1);
-		const times = apiLog().map((entry) => entry.at);
-		console.log(
-			`two limiters, one limit of 30 per 6 s: 80 runs in ${((times[times.length - 1] - times[0]) / 1000).toFixed(1)} s, ${engine.sandbox.counters.rateLimited} 429s`,
-		);
-	});
-
-	test("without the headers, two credentials' limiters learn their parts from the 429s: every run made once, the cooldowns waited out", async () => {
-		engine.sandbox.configure({
-			rateLimit: { limit: 30, windowMs: 6_000, cooldownMs: 6_000, retryAfter: 'seconds', reset: 'none', headers: 'never' },
-		});
-		setCredential({ rateLimit: 30, rateLimitWindowSeconds: 6 });
-		engine.credentials.set('zapier-sandbox-3', { ...engine.credential() });
-		const other = workflow({ ...parameters, waitForCompletion: false }, { items: items(40) }, engine.connectBy);
-		const node = other.nodes.find((candidate) => candidate.name === ZAPIER_NODE)!;
-		for (const credential of Object.values(node.credentials!)) credential.id = 'zapier-sandbox-3';
-		const [first, second] = await Promise.all([
-			engine.start({ ...parameters, waitForCompletion: false }, { items: items(40) }).done,
-			engine.runJson(other),
-		]);
-		for (const result of [first, second]) {
+		for (const result of results) {
 			expect(errorOf(result)).toBeUndefined();
 			expect(outputOf(result, ZAPIER_NODE)).toHaveLength(40);
 		}
 		// Each input once per workflow: a 429 on a creation is sent again, nothing twice.
 		expect(engine.sandbox.counters.runsCreated).toBe(80);
 		expect([...runsByInput(engine).values()]).toEqual(Array(40).fill(2));
-		console.log(`two limiters without headers, one limit of 30 per 6 s: 80 runs, ${engine.sandbox.counters.rateLimited} 429s`);
+		const times = apiLog().map((entry) => entry.at);
+		console.log(
+			`two limiters, ${headers === 'always' ? 'with' : 'without'} headers, one limit of 30 per 6 s: 80 runs in ${((times[times.length - 1] - times[0]) / 1000).toFixed(1)} s, ${engine.sandbox.counters.rateLimited} 429s`,
+		);
+	}
+
+	test("two credentials' limiters (as two n8n processes have) share the sandbox's one limit by its headers: the bound holds", async () => {
+		await twoProcesses('always', 'zapier-sandbox-2');
+		// Each process alone would have sent 30 in the sandbox's first window: together they kept to 30.
+		expect(engine.sandbox.counters.rateLimited).toBeLessThanOrEqual(1);
+	});
+
+	test("without the headers, two credentials' limiters learn their parts from the 429s: every run made once, the cooldowns waited out", async () => {
+		await twoProcesses('never', 'zapier-sandbox-3');
 	});
 });
 
