@@ -36,8 +36,8 @@ export class RateLimiter {
 		while (this.slots.length && this.slots[0] <= now - this.spacingMs) this.slots.shift();
 		let at = Math.max(now, this.cooldownUntil, this.slots[this.slots.length - 1] ?? 0);
 		// With Zapier's news of its window, the ceiling holds within that window (see SharedBudget.claim).
-		const limit = this.budget.perWindow(now);
 		if (!this.budget.hasNews(now)) {
+			const limit = this.budget.perWindow(now);
 			if (this.slots.length >= limit) at = Math.max(at, this.slots[this.slots.length - limit] + this.spacingMs);
 			const { spacingMs, burst } = this.budget.paceWithoutNews(now);
 			at = Math.max(at, this.paced - (burst - 1) * spacingMs);
@@ -49,10 +49,10 @@ export class RateLimiter {
 	}
 
 	/**
-	 * Whether a slot booked earlier is still this process's to use now: news that came meanwhile may
-	 * have moved its place (then book again).
+	 * Whether a slot booked earlier, now due, is still this process's to use: news that came meanwhile
+	 * may have moved its place (then book again).
 	 */
-	mayUse(slot: number, now: number): boolean {
+	mayUse(now: number): boolean {
 		if (this.isCoolingDown(now)) return false;
 		return !this.budget.hasNews(now) || this.budget.claim(now);
 	}

@@ -129,7 +129,7 @@ async function awaitSlot(ctx: ZapierContext, limiter: RateLimiter, deadline: num
 		try {
 			if (slot >= deadline) throw deadlineReached(ctx);
 			await pause(ctx, slot - Date.now());
-			used = limiter.mayUse(slot, Date.now());
+			used = limiter.mayUse(Date.now());
 		} finally {
 			if (!used) limiter.release(slot);
 		}

@@ -55,7 +55,7 @@ const paceOf = (share: number, untilMs: number): Pace =>
 		? { spacingMs: untilMs / share, burst: Math.max(1, Math.floor(share * BURST)) }
 		: { spacingMs: Infinity, burst: 1 };
 
-/** Kept back from what is left, for the requests already on their way from every process. */
+/** Kept back from what is left, for the requests already on their way from all the processes: 3 %. */
 const RESERVE = 0.03;
 /** Answers within a window before its count's fall tells how many are spending (until then the last window's estimate holds). */
 const MIN_ANSWERS = 3;
@@ -65,8 +65,8 @@ const SAME_WINDOW_MS = 1_500;
 const HOLD_WINDOWS = 4;
 
 export class SharedBudget {
-	/** The latest news, its window narrowed down, and the pace it gives this process. */
-	private news?: BudgetNews & { earliest: number } & Pace;
+	/** The latest news, its window narrowed down, and the pace it gives: its share. */
+	private news?: { resetAt: number; earliest: number } & Pace;
 	/** How many processes' worth of spending the budget's fall shows (1: only this one). */
 	private spenders = 1;
 	/** The window the news is of: what was left at its first news, this process's answers since, the latest count. */
@@ -125,7 +125,7 @@ export class SharedBudget {
 		const share = (news.remaining * (1 - RESERVE)) / this.sharers();
 		const { earliest, latest } = this.window ?? { earliest: earliestReset(news), latest: news.resetAt };
 		const until = earliest - now;
-		this.news = { remaining: news.remaining, resetAt: latest, earliest, ...paceOf(share, until) };
+		this.news = { resetAt: latest, earliest, ...paceOf(share, until) };
 	}
 
 	/**

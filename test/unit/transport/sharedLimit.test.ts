@@ -55,7 +55,7 @@ function simulate(demand: number[], options: { headers: boolean; reset?: 'second
 		const attempt = (at: number) => {
 			const slot = limiters[p].reserve(at);
 			schedule(slot, (woken) => {
-				if (!limiters[p].mayUse(slot, woken)) {
+				if (!limiters[p].mayUse(woken)) {
 					limiters[p].release(slot);
 					return attempt(woken);
 				}
