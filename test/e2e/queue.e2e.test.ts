@@ -1,8 +1,8 @@
 /**
  * n8n's queue mode: Redis, a main process and two workers, several workflows at once against the
- * sandbox. Every run succeeds, and no input is run twice.
+ * sandbox. Every run succeeds, and no input is run twice. An MCP client's tool call ends within its Timeout.
  */
-import { freePort } from '../../harness/n8n';
+import { freePort, requestedN8nMajor } from '../../harness/n8n';
 import type { Redis } from '../../harness/redis';
 import { startRedis } from '../../harness/redis';
 import type { Stack } from '../../harness/stack';
@@ -10,6 +10,8 @@ import { startStack } from '../../harness/stack';
 import { CaptureServer } from '../../harness/capture';
 import { callbackWorkflows } from '../../harness/callbackWorkflows';
 import { e2eWorkflows } from './workflows';
+import { callTool, connectMcp } from './mcpClient';
+import { GET_TOOL, MCP_PATHS, MCP_TOKEN, RUN_TOOL, mcpBearerCredential, mcpUrl, mcpWorkflows, untilServed } from './mcpWorkflows';
 
 let redis: Redis;
 let stack: Stack;
@@ -22,7 +24,12 @@ beforeAll(async () => {
 	const sandboxPort = await freePort();
 	stack = await startStack({
 		sandboxPort,
-		workflows: [...e2eWorkflows, ...callbackWorkflows(`http://127.0.0.1:${sandboxPort}/.well-known/jwks.json`, capture.url)],
+		workflows: [
+			...e2eWorkflows,
+			...callbackWorkflows(`http://127.0.0.1:${sandboxPort}/.well-known/jwks.json`, capture.url),
+			...mcpWorkflows,
+		],
+		credentials: [mcpBearerCredential()],
 		workers: 2,
 		env: redis.queueEnv,
 	});
@@ -94,3 +101,32 @@ test("an execution waiting by Zapier's callback is resumed by the callback and f
 	while (executed() < 2 && Date.now() < logged) await new Promise((resolve) => setTimeout(resolve, 100));
 	expect(executed()).toBe(2);
 });
+
+test("an MCP client's tool call stops waiting at the tool's Timeout (45 s unless set) and returns the run ID, which Get reads later", async () => {
+	// Longer than the tool's Timeout; n8n 2.x gives a tool call run by a worker 120 s, the client 60 s.
+	stack.sandbox.reset({ runDurationMs: 50_000 });
+	const url = mcpUrl(stack.n8n, MCP_PATHS.run);
+	await untilServed(url);
+	const client = await connectMcp(url, MCP_TOKEN);
+	try {
+		const executedBefore = stack.n8n.workerExecutions().reduce((a, b) => a + b, 0);
+		const answer = await callTool(client, RUN_TOOL, { to: 'ada@example.com', subject: 'Hi', body: 'Hello' });
+		const [run] = stack.sandbox.runs.values();
+		expect(answer).toEqual({ isError: false, value: [{ status: 'waiting', results: [], id: run.id }] });
+
+		const read = await callTool(client, GET_TOOL, { runId: run.id });
+		expect(read).toEqual({
+			isError: false,
+			value: [{ status: 'success', results: [expect.objectContaining({ to: 'ada@example.com' }), expect.anything()] }],
+		});
+		expect(stack.sandbox.counters.runsCreated).toBe(1);
+		// n8n 2.x runs each tool call as an execution on a worker; 1.x in the main process that took the request.
+		const executed = () => stack.n8n.workerExecutions().reduce((a, b) => a + b, 0) - executedBefore;
+		const expected = requestedN8nMajor() >= 2 ? 2 : 0;
+		const logged = Date.now() + 30_000;
+		while (executed() < expected && Date.now() < logged) await new Promise((resolve) => setTimeout(resolve, 100));
+		expect(executed()).toBe(expected);
+	} finally {
+		await client.close();
+	}
+}, 150_000);

@@ -140,6 +140,9 @@ export const inputFieldsMapper: INodeProperties = {
 };
 
 export const DEFAULT_TIMEOUT_SECONDS = 180;
+/** Under an MCP client's usual 60 s for a call, and n8n's 120 s for a tool call in queue mode. */
+export const TOOL_DEFAULT_TIMEOUT_SECONDS = 45;
+export const TOOL_MAX_TIMEOUT_SECONDS = 100;
 
 export const timeoutOption: INodeProperties = {
 	displayName: 'Timeout',
@@ -147,7 +150,8 @@ export const timeoutOption: INodeProperties = {
 	type: 'number',
 	typeOptions: { minValue: 1 },
 	default: DEFAULT_TIMEOUT_SECONDS,
-	description: 'How many seconds to wait for the run to finish',
+	description:
+		"How many seconds to wait for the run to finish. As an AI agent's tool: 45 unless set, at most 100 (n8n gives a tool call from an MCP client about 120 s), counted from the call's start; a run still going then comes back with its ID.",
 };
 
 export const onTimeoutOption: INodeProperties = {

@@ -57,7 +57,10 @@ export interface ZapierRequest {
 	accept?: readonly number[];
 	body?: IDataObject;
 	itemIndex?: number;
-	/** Epoch ms: nothing is waited for past it, and a request still unanswered then is abandoned. */
+	/**
+	 * Epoch ms: nothing is waited for past it, and a request still unanswered then is abandoned (a
+	 * `create` then fails as one that may have been made).
+	 */
 	deadline?: number;
 }
 
@@ -173,8 +176,9 @@ export async function zapierRequest(ctx: ZapierContext, request: ZapierRequest):
 			(response) => ({ response }),
 			(error: unknown) => ({ failure: describeFailure(error, url.value, cancelSignal(ctx)) }),
 		);
-		if ('response' in outcome && outcome.response === undefined && limitMs < timeoutMs) throw deadlineReached(ctx);
-		const answer = 'failure' in outcome ? outcome.failure : readAnswer(outcome.response, timeoutMs);
+		const cutShort = 'response' in outcome && outcome.response === undefined && limitMs < timeoutMs;
+		if (cutShort && request.kind !== 'create') throw deadlineReached(ctx);
+		const answer = 'failure' in outcome ? outcome.failure : readAnswer(outcome.response, limitMs);
 		const headers = 'response' in outcome ? outcome.response?.headers : answer.kind === 'http' ? answer.headers : undefined;
 		limiter.observe(
 			headers && readBudgetNews(headers as Record<string, string>, Date.now()),
@@ -207,10 +211,11 @@ export async function zapierRequest(ctx: ZapierContext, request: ZapierRequest):
 /** An answer that came back: the JSON object it should be, or why it is not usable. */
 function readAnswer(
 	response: IN8nHttpFullResponse | undefined,
-	timeoutMs: number,
+	waitedMs: number,
 ): Failure | { kind: 'ok'; status: number; body: IDataObject } {
 	if (response === undefined) {
-		return { kind: 'network', code: 'ETIMEDOUT', message: `No complete answer within ${timeoutMs / 1000} s`, sent: true };
+		const seconds = Math.round(waitedMs / 100) / 10;
+		return { kind: 'network', code: 'ETIMEDOUT', message: `No complete answer within ${seconds} s`, sent: true };
 	}
 	if (isJsonObject(response.body)) return { kind: 'ok', status: response.statusCode, body: response.body };
 	return { kind: 'network', code: 'MALFORMED_RESPONSE', message: 'Zapier answered with something that is not JSON', sent: true };

@@ -4,6 +4,7 @@ import { updateDisplayOptions } from 'n8n-workflow';
 import { compactRun } from '../../helpers/output.utils';
 import { checkId, need } from '../../helpers/validate';
 import { onTimeoutOption, timeoutOption } from '../common.descriptions';
+import type { ExecutionShared } from '../operation';
 import { finishedRunOutput, timeoutMs } from './runOutput';
 import { readRun, waitForRun } from './wait';
 
@@ -38,14 +39,14 @@ const properties: INodeProperties[] = [
 export const description = updateDisplayOptions({ show: { resource: ['actionRun'], operation: ['get'] } }, properties);
 
 /** Reads a run. Its errors are data here: the read itself succeeded. */
-export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
+export async function execute(this: IExecuteFunctions, itemIndex: number, shared: ExecutionShared): Promise<INodeExecutionData[]> {
 	const id = need(this.getNode(), 'Run ID', checkId(this.getNodeParameter('runId', itemIndex)), itemIndex);
 	if (!this.getNodeParameter('waitForCompletion', itemIndex, false)) {
 		return [{ json: (await readRun(this, id, itemIndex)).run }];
 	}
 	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
 
-	const timeout = timeoutMs(this, options, itemIndex);
+	const timeout = timeoutMs(this, options, itemIndex, shared.asTool);
 	const waited = await waitForRun(this, id, timeout, itemIndex);
 	return finishedRunOutput(this, waited, itemIndex, {
 		onTimeout: options.onTimeout as string | undefined,

@@ -12,6 +12,7 @@ import { dialectOf } from '../../transport/api/dialect';
 import { callbackProofKey } from '../../transport/callbacks';
 import type { ZapierResponse } from '../../transport/request';
 import { refusedPointers, runMayExist } from '../../transport/requestErrors';
+import { DeadlineReached } from '../../transport/timing';
 import {
 	actionLocator,
 	actionTypeFilter,
@@ -180,29 +181,31 @@ export function concurrency(ctx: IExecuteFunctions): number {
 export const toolOutput = compactRun;
 
 export async function execute(this: IExecuteFunctions, itemIndex: number, shared: ExecutionShared): Promise<INodeExecutionData[]> {
+	const startedAt = Date.now();
 	const inputs = readInputs(this, itemIndex);
 	const wait = this.getNodeParameter('waitForCompletion', itemIndex, true) as boolean;
 	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
-	const timeout = wait ? timeoutMs(this, options, itemIndex) : 0;
+	const timeout = wait ? timeoutMs(this, options, itemIndex, shared.asTool) : 0;
+	// An agent waits on the whole call: making the run and reading it share one Timeout.
+	const callDeadline = shared.asTool && wait ? startedAt + timeout : undefined;
+	const waitSince = (pressure: number) => ({ at: callDeadline === undefined ? Date.now() : startedAt, pressure });
 	const byCallback = wait && waitsByCallback(this, options, itemIndex, shared);
 	const callbackUrl = byCallback ? { callback_url: await resumeUrl(this, itemIndex) } : await readCallbackUrl(this, options, itemIndex);
 
 	const startPage = isEmpty(options.page) ? {} : { page: String(options.page).trim() };
-	const { id, pressure } = await runOnce(this, itemIndex, shared, { inputs, ...startPage, ...callbackUrl });
+	const { id, pressure } = await runOnce(this, itemIndex, shared, { inputs, ...startPage, ...callbackUrl }, callDeadline);
 	if (!wait) return [{ json: { id, status: 'waiting' } }];
 	if (byCallback) {
 		shared.callbackDeadline = Math.max(shared.callbackDeadline ?? 0, Date.now() + timeout);
 		return [{ json: waitingItem(id) }];
 	}
 
-	let waited = await waitForRun(this, id, timeout, itemIndex, { at: Date.now(), pressure }, shared.durations);
+	let waited = await waitForRun(this, id, timeout, itemIndex, waitSince(pressure), shared.durations);
 	for (let page = 2; page <= pagesToRead(this, options, itemIndex) && waited.run.nextPage !== undefined; page++) {
-		if (waited.timedOut || hasFailed(waited.run)) break;
-		const next = await runOnce(this, itemIndex, { ...shared, runs: itemRunsOf(this, page) }, { inputs, page: waited.run.nextPage });
-		waited = joinPages(
-			waited,
-			await waitForRun(this, next.id, timeout, itemIndex, { at: Date.now(), pressure: next.pressure }, shared.durations),
-		);
+		if (waited.timedOut || hasFailed(waited.run) || Date.now() >= (callDeadline ?? Infinity)) break;
+		const pageRuns = { ...shared, runs: itemRunsOf(this, page) };
+		const next = await runOnce(this, itemIndex, pageRuns, { inputs, page: waited.run.nextPage }, callDeadline);
+		waited = joinPages(waited, await waitForRun(this, next.id, timeout, itemIndex, waitSince(next.pressure), shared.durations));
 	}
 	return finishedRunOutput(this, waited, itemIndex, {
 		onTimeout: options.onTimeout as string | undefined,
@@ -276,13 +279,14 @@ type RunContent = Omit<RunRequest, 'action' | 'authentication'>;
 /**
  * The item's run ID: of the run an earlier try of this node made in this execution, or of a new run.
  * An action picked by key whose ID Zapier refuses as stale (a 400 that proves nothing was created)
- * is looked up again and tried once more.
+ * is looked up again and tried once more. A run that could not be sent by the `deadline` is not sent.
  */
 async function runOnce(
 	ctx: IExecuteFunctions,
 	itemIndex: number,
 	shared: ExecutionShared,
 	content: RunContent,
+	deadline?: number,
 ): Promise<{ id: string; pressure: number }> {
 	const earlier = shared.runs.get(itemIndex);
 	if (earlier && 'id' in earlier) return { id: earlier.id, pressure: 0 };
@@ -290,7 +294,7 @@ async function runOnce(
 
 	const zapier = dialectOf(ctx);
 	const create = async (picks: Picks): Promise<Creation> =>
-		await zapier.createRun(ctx, { action: picks.action, authentication: picks.authentication, ...content }, itemIndex).then(
+		await zapier.createRun(ctx, { action: picks.action, authentication: picks.authentication, ...content }, itemIndex, deadline).then(
 			(response) => ({ response }),
 			(error: NodeApiError | NodeOperationError) => ({ error }),
 		);
@@ -299,6 +303,7 @@ async function runOnce(
 	if ('error' in created && picks.byKey && refusedPointers(created.error).includes('/data/action')) {
 		created = await create(await readPicks(ctx, itemIndex, shared.actions, picks.action));
 	}
+	if ('error' in created && created.error instanceof DeadlineReached) throw notSentInTime(ctx, itemIndex);
 	if ('error' in created) {
 		const { message, description } = created.error;
 		if (runMayExist(created.error)) shared.runs.set(itemIndex, { mayExist: { message, description } });
@@ -315,6 +320,14 @@ async function runOnce(
 	}
 	shared.runs.set(itemIndex, { id: id.value });
 	return { id: id.value, pressure: created.response.pressure };
+}
+
+/** The call's Timeout came before the credential's rate limit let the run be sent. */
+function notSentInTime(ctx: IExecuteFunctions, itemIndex: number): NodeOperationError {
+	return new NodeOperationError(ctx.getNode(), "Zapier's rate limit left no room to send the run within the Timeout", {
+		itemIndex,
+		description: 'Nothing was sent to Zapier for this item. Call again in a minute.',
+	});
 }
 
 /** A creation that may have reached Zapier, reported again on every later try: it is never re-sent. */

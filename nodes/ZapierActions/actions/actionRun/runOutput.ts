@@ -2,12 +2,23 @@ import type { IDataObject, IExecuteFunctions, INode, INodeExecutionData } from '
 
 import { RunError } from '../../helpers/errors';
 import { describeRunFailure, hasFailed } from '../../helpers/runStatus';
+import type { Checked } from '../../helpers/validate';
 import { checkTimeout, need } from '../../helpers/validate';
-import { DEFAULT_TIMEOUT_SECONDS } from '../common.descriptions';
+import { DEFAULT_TIMEOUT_SECONDS, TOOL_DEFAULT_TIMEOUT_SECONDS, TOOL_MAX_TIMEOUT_SECONDS } from '../common.descriptions';
 import type { WaitedRun } from './wait';
 
-export function timeoutMs(ctx: IExecuteFunctions, options: IDataObject, itemIndex: number): number {
-	return need(ctx.getNode(), 'Timeout', checkTimeout(options.timeout ?? DEFAULT_TIMEOUT_SECONDS), itemIndex) * 1000;
+/**
+ * Seconds to wait. An agent's tool call is waited on by the agent, and n8n gives one from an MCP client
+ * about 120 s in queue mode: a tool waits less unless told, and never longer than fits in that.
+ */
+export function timeoutSeconds(raw: unknown, asTool: boolean): Checked<number> {
+	const checked = checkTimeout(raw ?? (asTool ? TOOL_DEFAULT_TIMEOUT_SECONDS : DEFAULT_TIMEOUT_SECONDS));
+	if (!checked.ok || !asTool) return checked;
+	return { ok: true, value: Math.min(checked.value, TOOL_MAX_TIMEOUT_SECONDS) };
+}
+
+export function timeoutMs(ctx: IExecuteFunctions, options: IDataObject, itemIndex: number, asTool: boolean): number {
+	return need(ctx.getNode(), 'Timeout', timeoutSeconds(options.timeout, asTool), itemIndex) * 1000;
 }
 
 /**

@@ -1,0 +1,64 @@
+/**
+ * The node as an AI agent's tool (its `…Tool` type, as n8n runs it for an agent or an MCP client): the
+ * agent waits on the whole call, so making the run and reading it share one Timeout.
+ */
+import { errorOf, NodeTypes, outputOf, runWorkflow } from '../../harness/engine';
+import { NODE_TYPE, workflow, ZAPIER_NODE } from '../../harness/workflows';
+import { ZapierActions } from '../../nodes/ZapierActions/ZapierActions.node';
+import { NOT_SENT_AGAIN, useEngine } from './setup';
+
+const engine = useEngine({ sandbox: { runDurationMs: 150 } });
+const { requests, setCredential } = engine;
+const TOOL_TYPE = `${NODE_TYPE}Tool`;
+const nodeTypes = new NodeTypes({ [NODE_TYPE]: new ZapierActions(), [TOOL_TYPE]: new ZapierActions() });
+
+/** One tool call: the Run operation with these options, as an agent's tool. */
+async function callTool(options: Record<string, unknown>) {
+	const json = workflow({ action: 'core:x', inputs: '{"q": 1}', options }, {}, engine.connectBy);
+	json.nodes.find((node) => node.name === ZAPIER_NODE)!.type = TOOL_TYPE;
+	const result = await runWorkflow(json, { credentials: engine.credentials, nodeTypes });
+	expect(errorOf(result)).toBeUndefined();
+	return outputOf(result, ZAPIER_NODE).map((item) => item.json);
+}
+
+test("a run still going at the tool's Timeout comes back with its ID, to read later", async () => {
+	engine.sandbox.configure({ runDurationMs: 60_000 });
+	const answer = await callTool({ timeout: 1 });
+	const [run] = engine.sandbox.runs.values();
+	expect(answer).toEqual([{ status: 'waiting', results: [], id: run.id }]);
+	expect(engine.sandbox.counters.runsCreated).toBe(1);
+});
+
+test("a run Zapier's rate limit would hold past the tool's Timeout is not sent, and the answer says so", async () => {
+	// A limiter of this test's own (the limiter is the credential's, for these settings): the 429 cools it down.
+	setCredential({ rateLimit: 4_321, rateLimitWindowSeconds: 1 });
+	engine.sandbox.injectFaults('POST', { status: 429, retryAfter: '30' });
+	const answer = await callTool({ timeout: 2 });
+	expect(answer).toEqual([
+		{
+			error:
+				"Zapier's rate limit left no room to send the run within the Timeout. Nothing was sent to Zapier for this item. Call again in a minute.",
+		},
+	]);
+	expect(requests('POST /v2/action-runs')).toBe(1);
+	expect(engine.sandbox.counters.runsCreated).toBe(0);
+	// It answered without waiting out the cooldown.
+	expect(engine.limiter(4_321, 1_000).isCoolingDown(Date.now())).toBe(true);
+});
+
+test("a run whose creation is still unanswered at the tool's Timeout may exist: the answer says so, and it is not sent again", async () => {
+	engine.sandbox.injectFaults('POST', { delayMs: 6_000, commit: true });
+	const [answer] = await callTool({ timeout: 2 });
+	expect(answer.error).toMatch(/^Zapier may have created the run.*No complete answer within [12](\.\d)? s/);
+	expect(answer.error).toContain(NOT_SENT_AGAIN);
+	// The execution is over: nothing else will be sent for it.
+	expect(requests('POST /v2/action-runs')).toBe(1);
+});
+
+test('without waiting, a tool call creates the run and answers with its ID at once', async () => {
+	const json = workflow({ action: 'core:x', inputs: '{"q": 1}', waitForCompletion: false }, {}, engine.connectBy);
+	json.nodes.find((node) => node.name === ZAPIER_NODE)!.type = TOOL_TYPE;
+	const result = await runWorkflow(json, { credentials: engine.credentials, nodeTypes });
+	const [run] = engine.sandbox.runs.values();
+	expect(outputOf(result, ZAPIER_NODE).map((item) => item.json)).toEqual([{ status: 'waiting', id: run.id }]);
+});
