@@ -10,8 +10,8 @@ const base = {
 	transform: { '^.+\\.ts$': ['ts-jest', { diagnostics: false }] },
 };
 
-/** The engine suites of what both APIs do alike: runs, waits, faults, limits, trust, callbacks, the trigger. */
-const SHARED = ['actionRun', 'callback', 'faults', 'items', 'resilience', 'trigger', 'trust', 'validation'];
+/** The engine suites of what both APIs do alike: runs, waits, faults, limits, tool calls, trust, callbacks, the trigger. */
+const SHARED = ['actionRun', 'callback', 'faults', 'items', 'resilience', 'tool', 'trigger', 'trust', 'validation'];
 
 module.exports = {
 	testTimeout: 60_000,
