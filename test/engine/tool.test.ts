@@ -12,9 +12,9 @@ const { requests, setCredential } = engine;
 const TOOL_TYPE = `${NODE_TYPE}Tool`;
 const nodeTypes = new NodeTypes({ [NODE_TYPE]: new ZapierActions(), [TOOL_TYPE]: new ZapierActions() });
 
-/** One tool call: the Run operation with these options, as an agent's tool. */
-async function callTool(options: Record<string, unknown>) {
-	const json = workflow({ action: 'core:x', inputs: '{"q": 1}', options }, {}, engine.connectBy);
+/** One tool call: the Run operation with these parameters, as an agent's tool. */
+async function callTool(parameters: Record<string, unknown>) {
+	const json = workflow({ action: 'core:x', inputs: '{"q": 1}', ...parameters }, {}, engine.connectBy);
 	json.nodes.find((node) => node.name === ZAPIER_NODE)!.type = TOOL_TYPE;
 	const result = await runWorkflow(json, { credentials: engine.credentials, nodeTypes });
 	expect(errorOf(result)).toBeUndefined();
@@ -23,7 +23,7 @@ async function callTool(options: Record<string, unknown>) {
 
 test("a run still going at the tool's Timeout comes back with its ID, to read later", async () => {
 	engine.sandbox.configure({ runDurationMs: 60_000 });
-	const answer = await callTool({ timeout: 1 });
+	const answer = await callTool({ options: { timeout: 1 } });
 	const [run] = engine.sandbox.runs.values();
 	expect(answer).toEqual([{ status: 'waiting', results: [], id: run.id }]);
 	expect(engine.sandbox.counters.runsCreated).toBe(1);
@@ -33,7 +33,7 @@ test("a run Zapier's rate limit would hold past the tool's Timeout is not sent, 
 	// A limiter of this test's own (the limiter is the credential's, for these settings): the 429 cools it down.
 	setCredential({ rateLimit: 4_321, rateLimitWindowSeconds: 1 });
 	engine.sandbox.injectFaults('POST', { status: 429, retryAfter: '30' });
-	const answer = await callTool({ timeout: 2 });
+	const answer = await callTool({ options: { timeout: 2 } });
 	expect(answer).toEqual([
 		{
 			error:
@@ -48,7 +48,7 @@ test("a run Zapier's rate limit would hold past the tool's Timeout is not sent, 
 
 test("a run whose creation is still unanswered at the tool's Timeout may exist: the answer says so, and it is not sent again", async () => {
 	engine.sandbox.injectFaults('POST', { delayMs: 6_000, commit: true });
-	const [answer] = await callTool({ timeout: 2 });
+	const [answer] = await callTool({ options: { timeout: 2 } });
 	expect(answer.error).toMatch(/^Zapier may have created the run.*No complete answer within [12](\.\d)? s/);
 	expect(answer.error).toContain(NOT_SENT_AGAIN);
 	// The execution is over: nothing else will be sent for it.
@@ -56,9 +56,17 @@ test("a run whose creation is still unanswered at the tool's Timeout may exist: 
 });
 
 test('without waiting, a tool call creates the run and answers with its ID at once', async () => {
-	const json = workflow({ action: 'core:x', inputs: '{"q": 1}', waitForCompletion: false }, {}, engine.connectBy);
-	json.nodes.find((node) => node.name === ZAPIER_NODE)!.type = TOOL_TYPE;
-	const result = await runWorkflow(json, { credentials: engine.credentials, nodeTypes });
+	const answer = await callTool({ waitForCompletion: false });
 	const [run] = engine.sandbox.runs.values();
-	expect(outputOf(result, ZAPIER_NODE).map((item) => item.json)).toEqual([{ status: 'waiting', id: run.id }]);
+	expect(answer).toEqual([{ status: 'waiting', id: run.id }]);
+});
+
+test("without waiting, a tool call's run that the rate limit would hold past a tool's 45 s is not sent either", async () => {
+	setCredential({ rateLimit: 4_322, rateLimitWindowSeconds: 1 });
+	engine.sandbox.injectFaults('POST', { status: 429, retryAfter: '60' });
+	expect(await callTool({ waitForCompletion: false })).toEqual([
+		{ error: expect.stringMatching(/^Zapier's rate limit left no room to send the run within the Timeout\. Nothing was sent/) },
+	]);
+	expect(engine.sandbox.counters.runsCreated).toBe(0);
+	expect(engine.limiter(4_322, 1_000).isCoolingDown(Date.now())).toBe(true);
 });

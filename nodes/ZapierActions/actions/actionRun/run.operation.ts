@@ -186,8 +186,9 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, shared
 	const wait = this.getNodeParameter('waitForCompletion', itemIndex, true) as boolean;
 	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
 	const timeout = wait ? timeoutMs(this, options, itemIndex, shared.asTool) : 0;
-	// An agent waits on the whole call: making the run and reading it share one Timeout.
-	const callDeadline = shared.asTool && wait ? startedAt + timeout : undefined;
+	// An agent waits on the whole call: making the run and reading it share one Timeout (a tool's default
+	// when it does not wait).
+	const callDeadline = shared.asTool ? startedAt + (wait ? timeout : timeoutMs(this, {}, itemIndex, true)) : undefined;
 	const waitSince = (pressure: number) => ({ at: callDeadline === undefined ? Date.now() : startedAt, pressure });
 	const byCallback = wait && waitsByCallback(this, options, itemIndex, shared);
 	const callbackUrl = byCallback ? { callback_url: await resumeUrl(this, itemIndex) } : await readCallbackUrl(this, options, itemIndex);
