@@ -19,6 +19,7 @@ import {
 	MANUAL_PROMPT,
 	RUN_NODE,
 	RUN_TOOL,
+	SEND_EMAIL_SCHEMA,
 	agentWorkflows,
 	MAILER_CONNECTION,
 	openAiCredential,
@@ -76,17 +77,7 @@ test('the model is shown each tool with a specific name, description and the $fr
 			' Returns {status, results}, where results is what the action produced; errors when the run failed;' +
 			' and the run id while it is still running, to read later with Get.',
 	);
-	expect(run.function.parameters).toEqual(
-		expect.objectContaining({
-			type: 'object',
-			properties: {
-				to: { type: 'string', description: 'The recipient email address' },
-				subject: { type: 'string', description: 'The subject line' },
-				body: { type: 'string', description: 'The message text' },
-			},
-			required: ['to', 'subject', 'body'],
-		}),
-	);
+	expect(run.function.parameters).toEqual(expect.objectContaining(SEND_EMAIL_SCHEMA));
 	const get = toolNamed(request, GET_TOOL);
 	expect(get.function.description).toBe(
 		'Reads a Zapier action run by its id (e.g. one returned as still running) and returns {status, results}, plus errors when it failed.',

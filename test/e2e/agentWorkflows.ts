@@ -31,6 +31,17 @@ export const MANUAL_PROMPT = 'Email ada@example.com that the quarterly report is
 
 const MAILER = APPS.find((app) => app.slug === 'mailer')!;
 
+/** The input schema n8n makes of the Run tool's `$fromAI()` fields: what a model, or an MCP client, is shown. */
+export const SEND_EMAIL_SCHEMA = {
+	type: 'object',
+	properties: {
+		to: { type: 'string', description: 'The recipient email address' },
+		subject: { type: 'string', description: 'The subject line' },
+		body: { type: 'string', description: 'The message text' },
+	},
+	required: ['to', 'subject', 'body'],
+};
+
 /** The fields the model fills: `$fromAI(key, description, type)`, as n8n's editor writes them. */
 const fromAi = (key: string, description: string) => `={{ $fromAI('${key}', '${description}', 'string') }}`;
 

@@ -7,6 +7,7 @@ import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 
 import type { Stack } from '../../harness/stack';
 import { startStack } from '../../harness/stack';
+import { SEND_EMAIL_SCHEMA } from './agentWorkflows';
 import { callTool, connectMcp } from './mcpClient';
 import {
 	GET_TOOL,
@@ -70,17 +71,7 @@ test('the client lists the two tools with their names, descriptions and the $fro
 			' Returns {status, results}, where results is what the action produced; errors when the run failed;' +
 			' and the run id while it is still running, to read later with Get.',
 	);
-	expect(run.inputSchema).toEqual(
-		expect.objectContaining({
-			type: 'object',
-			properties: {
-				to: { type: 'string', description: 'The recipient email address' },
-				subject: { type: 'string', description: 'The subject line' },
-				body: { type: 'string', description: 'The message text' },
-			},
-			required: ['to', 'subject', 'body'],
-		}),
-	);
+	expect(run.inputSchema).toEqual(expect.objectContaining(SEND_EMAIL_SCHEMA));
 	const get = tools.find((tool) => tool.name === GET_TOOL)!;
 	expect(get.description).toBe(
 		'Reads a Zapier action run by its id (e.g. one returned as still running) and returns {status, results}, plus errors when it failed.',
