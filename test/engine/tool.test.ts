@@ -5,7 +5,7 @@
 import { errorOf, NodeTypes, outputOf, runWorkflow } from '../../harness/engine';
 import { NODE_TYPE, workflow, ZAPIER_NODE } from '../../harness/workflows';
 import { ZapierActions } from '../../nodes/ZapierActions/ZapierActions.node';
-import { NOT_SENT_AGAIN, useEngine } from './setup';
+import { useEngine } from './setup';
 
 const engine = useEngine({ sandbox: { runDurationMs: 150 } });
 const { requests, setCredential } = engine;
@@ -29,15 +29,16 @@ test("a run still going at the tool's Timeout comes back with its ID, to read la
 	expect(engine.sandbox.counters.runsCreated).toBe(1);
 });
 
-test("a run Zapier's rate limit would hold past the tool's Timeout is not sent, and the answer says so", async () => {
+test("a run Zapier's rate limit would hold past what the call can wait is not sent, and the answer says so", async () => {
 	// A limiter of this test's own (the limiter is the credential's, for these settings): the 429 cools it down.
 	setCredential({ rateLimit: 4_321, rateLimitWindowSeconds: 1 });
-	engine.sandbox.injectFaults('POST', { status: 429, retryAfter: '30' });
+	// A cooldown longer than the Timeout and than a tool's default Timeout (45 s).
+	engine.sandbox.injectFaults('POST', { status: 429, retryAfter: '60' });
 	const answer = await callTool({ options: { timeout: 2 } });
 	expect(answer).toEqual([
 		{
 			error:
-				"Zapier's rate limit left no room to send the run within the Timeout. Nothing was sent to Zapier for this item. Call again in a minute.",
+				"Zapier's rate limit would hold the run longer than this call can wait. Nothing was sent to Zapier for this item. Call again in a minute.",
 		},
 	]);
 	expect(requests('POST /v2/action-runs')).toBe(1);
@@ -46,12 +47,22 @@ test("a run Zapier's rate limit would hold past the tool's Timeout is not sent, 
 	expect(engine.limiter(4_321, 1_000).isCoolingDown(Date.now())).toBe(true);
 });
 
-test("a run whose creation is still unanswered at the tool's Timeout may exist: the answer says so, and it is not sent again", async () => {
-	engine.sandbox.injectFaults('POST', { delayMs: 6_000, commit: true });
-	const [answer] = await callTool({ options: { timeout: 2 } });
-	expect(answer.error).toMatch(/^Zapier may have created the run.*No complete answer within [12](\.\d)? s/);
-	expect(answer.error).toContain(NOT_SENT_AGAIN);
-	// The execution is over: nothing else will be sent for it.
+test('a run the rate limit holds only briefly is sent, even past a short Timeout, and comes back with its ID', async () => {
+	setCredential({ rateLimit: 4_323, rateLimitWindowSeconds: 1 });
+	engine.sandbox.configure({ runDurationMs: 60_000 });
+	engine.sandbox.injectFaults('POST', { status: 429, retryAfter: '2' });
+	const answer = await callTool({ options: { timeout: 1 } });
+	const [run] = engine.sandbox.runs.values();
+	expect(answer).toEqual([{ status: 'waiting', results: [], id: run.id }]);
+	expect(requests('POST /v2/action-runs')).toBe(2);
+});
+
+test("a creation Zapier answers late is waited for, so that the call returns the run's ID", async () => {
+	engine.sandbox.configure({ runDurationMs: 60_000 });
+	engine.sandbox.injectFaults('POST', { delayMs: 3_000 });
+	const answer = await callTool({ options: { timeout: 1 } });
+	const [run] = engine.sandbox.runs.values();
+	expect(answer).toEqual([{ status: 'waiting', results: [], id: run.id }]);
 	expect(requests('POST /v2/action-runs')).toBe(1);
 });
 
@@ -65,7 +76,7 @@ test("without waiting, a tool call's run that the rate limit would hold past a t
 	setCredential({ rateLimit: 4_322, rateLimitWindowSeconds: 1 });
 	engine.sandbox.injectFaults('POST', { status: 429, retryAfter: '60' });
 	expect(await callTool({ waitForCompletion: false })).toEqual([
-		{ error: expect.stringMatching(/^Zapier's rate limit left no room to send the run within the Timeout\. Nothing was sent/) },
+		{ error: expect.stringMatching(/^Zapier's rate limit would hold the run longer than this call can wait\. Nothing was sent/) },
 	]);
 	expect(engine.sandbox.counters.runsCreated).toBe(0);
 	expect(engine.limiter(4_322, 1_000).isCoolingDown(Date.now())).toBe(true);

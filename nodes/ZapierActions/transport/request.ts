@@ -57,11 +57,10 @@ export interface ZapierRequest {
 	accept?: readonly number[];
 	body?: IDataObject;
 	itemIndex?: number;
-	/**
-	 * Epoch ms: nothing is waited for past it, and a request still unanswered then is abandoned (a
-	 * `create` then fails as one that may have been made).
-	 */
+	/** Epoch ms: nothing is waited for past it, and a request still unanswered then is abandoned. */
 	deadline?: number;
+	/** Epoch ms: a request that its rate-limit slot, a cooldown or a retry's pause would hold past it is not sent. */
+	sendBy?: number;
 }
 
 export interface ZapierResponse {
@@ -151,6 +150,7 @@ export async function zapierRequest(ctx: ZapierContext, request: ZapierRequest):
 	const url = apiUrl(base, request.path, request.query, request.trailingSlash);
 	if (!url.ok) throw unsafeUrlError(ctx.getNode(), request.itemIndex, url.problem);
 	const deadline = request.deadline ?? Infinity;
+	const sendBy = Math.min(deadline, request.sendBy ?? Infinity);
 	const options: IHttpRequestOptions = {
 		method: request.method,
 		url: url.value,
@@ -163,7 +163,7 @@ export async function zapierRequest(ctx: ZapierContext, request: ZapierRequest):
 	let rateLimited = 0;
 	for (;;) {
 		attempts++;
-		await awaitSlot(ctx, limiter, deadline);
+		await awaitSlot(ctx, limiter, sendBy);
 		const limitMs = Math.min(timeoutMs, deadline - Date.now());
 		if (limitMs <= 0) throw deadlineReached(ctx);
 		const sent = ctx.helpers.httpRequestWithAuthentication.call(
@@ -176,9 +176,8 @@ export async function zapierRequest(ctx: ZapierContext, request: ZapierRequest):
 			(response) => ({ response }),
 			(error: unknown) => ({ failure: describeFailure(error, url.value, cancelSignal(ctx)) }),
 		);
-		const cutShort = 'response' in outcome && outcome.response === undefined && limitMs < timeoutMs;
-		if (cutShort && request.kind !== 'create') throw deadlineReached(ctx);
-		const answer = 'failure' in outcome ? outcome.failure : readAnswer(outcome.response, limitMs);
+		if ('response' in outcome && outcome.response === undefined && limitMs < timeoutMs) throw deadlineReached(ctx);
+		const answer = 'failure' in outcome ? outcome.failure : readAnswer(outcome.response, timeoutMs);
 		const headers = 'response' in outcome ? outcome.response?.headers : answer.kind === 'http' ? answer.headers : undefined;
 		limiter.observe(
 			headers && readBudgetNews(headers as Record<string, string>, Date.now()),
@@ -203,7 +202,7 @@ export async function zapierRequest(ctx: ZapierContext, request: ZapierRequest):
 		}
 		// A 429 cools the whole credential down; the next slot comes after it.
 		if (isRateLimit) limiter.coolDown(Date.now() + decision.delayMs);
-		else if (Date.now() + decision.delayMs >= deadline) throw deadlineReached(ctx);
+		else if (Date.now() + decision.delayMs >= sendBy) throw deadlineReached(ctx);
 		else await pause(ctx, decision.delayMs);
 	}
 }
@@ -211,11 +210,10 @@ export async function zapierRequest(ctx: ZapierContext, request: ZapierRequest):
 /** An answer that came back: the JSON object it should be, or why it is not usable. */
 function readAnswer(
 	response: IN8nHttpFullResponse | undefined,
-	waitedMs: number,
+	timeoutMs: number,
 ): Failure | { kind: 'ok'; status: number; body: IDataObject } {
 	if (response === undefined) {
-		const seconds = Math.round(waitedMs / 100) / 10;
-		return { kind: 'network', code: 'ETIMEDOUT', message: `No complete answer within ${seconds} s`, sent: true };
+		return { kind: 'network', code: 'ETIMEDOUT', message: `No complete answer within ${timeoutMs / 1000} s`, sent: true };
 	}
 	if (isJsonObject(response.body)) return { kind: 'ok', status: response.statusCode, body: response.body };
 	return { kind: 'network', code: 'MALFORMED_RESPONSE', message: 'Zapier answered with something that is not JSON', sent: true };

@@ -186,15 +186,16 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, shared
 	const wait = this.getNodeParameter('waitForCompletion', itemIndex, true) as boolean;
 	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
 	const timeout = wait ? timeoutMs(this, options, itemIndex, shared.asTool) : 0;
-	// An agent waits on the whole call: making the run and reading it share one Timeout (a tool's default
-	// when it does not wait).
-	const callDeadline = shared.asTool ? startedAt + (wait ? timeout : timeoutMs(this, {}, itemIndex, true)) : undefined;
+	// An agent waits on the whole call: the Timeout counts from its start, and a run that the rate limit
+	// would hold past it (or past a tool's default Timeout, when that is longer) is not sent.
+	const callDeadline = shared.asTool ? startedAt + timeout : undefined;
+	const sendBy = shared.asTool ? startedAt + Math.max(timeout, timeoutMs(this, {}, itemIndex, true)) : undefined;
 	const waitSince = (pressure: number) => ({ at: callDeadline === undefined ? Date.now() : startedAt, pressure });
 	const byCallback = wait && waitsByCallback(this, options, itemIndex, shared);
 	const callbackUrl = byCallback ? { callback_url: await resumeUrl(this, itemIndex) } : await readCallbackUrl(this, options, itemIndex);
 
 	const startPage = isEmpty(options.page) ? {} : { page: String(options.page).trim() };
-	const { id, pressure } = await runOnce(this, itemIndex, shared, { inputs, ...startPage, ...callbackUrl }, callDeadline);
+	const { id, pressure } = await runOnce(this, itemIndex, shared, { inputs, ...startPage, ...callbackUrl }, sendBy);
 	if (!wait) return [{ json: { id, status: 'waiting' } }];
 	if (byCallback) {
 		shared.callbackDeadline = Math.max(shared.callbackDeadline ?? 0, Date.now() + timeout);
@@ -205,7 +206,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, shared
 	for (let page = 2; page <= pagesToRead(this, options, itemIndex) && waited.run.nextPage !== undefined; page++) {
 		if (waited.timedOut || hasFailed(waited.run) || Date.now() >= (callDeadline ?? Infinity)) break;
 		const pageRuns = { ...shared, runs: itemRunsOf(this, page) };
-		const next = await runOnce(this, itemIndex, pageRuns, { inputs, page: waited.run.nextPage }, callDeadline);
+		const next = await runOnce(this, itemIndex, pageRuns, { inputs, page: waited.run.nextPage }, sendBy);
 		waited = joinPages(waited, await waitForRun(this, next.id, timeout, itemIndex, waitSince(next.pressure), shared.durations));
 	}
 	return finishedRunOutput(this, waited, itemIndex, {
@@ -280,14 +281,14 @@ type RunContent = Omit<RunRequest, 'action' | 'authentication'>;
 /**
  * The item's run ID: of the run an earlier try of this node made in this execution, or of a new run.
  * An action picked by key whose ID Zapier refuses as stale (a 400 that proves nothing was created)
- * is looked up again and tried once more. A run that could not be sent by the `deadline` is not sent.
+ * is looked up again and tried once more. A run that the rate limit would hold past `sendBy` is not sent.
  */
 async function runOnce(
 	ctx: IExecuteFunctions,
 	itemIndex: number,
 	shared: ExecutionShared,
 	content: RunContent,
-	deadline?: number,
+	sendBy?: number,
 ): Promise<{ id: string; pressure: number }> {
 	const earlier = shared.runs.get(itemIndex);
 	if (earlier && 'id' in earlier) return { id: earlier.id, pressure: 0 };
@@ -295,7 +296,7 @@ async function runOnce(
 
 	const zapier = dialectOf(ctx);
 	const create = async (picks: Picks): Promise<Creation> =>
-		await zapier.createRun(ctx, { action: picks.action, authentication: picks.authentication, ...content }, itemIndex, deadline).then(
+		await zapier.createRun(ctx, { action: picks.action, authentication: picks.authentication, ...content }, itemIndex, sendBy).then(
 			(response) => ({ response }),
 			(error: NodeApiError | NodeOperationError) => ({ error }),
 		);
@@ -323,9 +324,9 @@ async function runOnce(
 	return { id: id.value, pressure: created.response.pressure };
 }
 
-/** The call's Timeout came before the credential's rate limit let the run be sent. */
+/** The credential's rate limit would have held the run past what the call can wait. */
 function notSentInTime(ctx: IExecuteFunctions, itemIndex: number): NodeOperationError {
-	return new NodeOperationError(ctx.getNode(), "Zapier's rate limit left no room to send the run within the Timeout", {
+	return new NodeOperationError(ctx.getNode(), "Zapier's rate limit would hold the run longer than this call can wait", {
 		itemIndex,
 		description: 'Nothing was sent to Zapier for this item. Call again in a minute.',
 	});

@@ -51,8 +51,8 @@ export const partnerApi: ZapierDialect = {
 	},
 
 	/** The Partner API has no pages of results: `page` is not sent. */
-	async createRun(ctx, { page: _page, ...run }, itemIndex, deadline) {
-		return await zapierRequest(ctx, { method: 'POST', path: RUNS, kind: 'create', body: { data: { ...run } }, itemIndex, deadline });
+	async createRun(ctx, { page: _page, ...run }, itemIndex, sendBy) {
+		return await zapierRequest(ctx, { method: 'POST', path: RUNS, kind: 'create', body: { data: { ...run } }, itemIndex, sendBy });
 	},
 
 	createdRunId(response) {

@@ -149,7 +149,7 @@ export const sdkApi: ZapierDialect = {
 		throw new NodeOperationError(ctx.getNode(), `The choices of "${fieldId}" have more than ${MAX_PAGES} pages`);
 	},
 
-	async createRun(ctx, run, itemIndex, deadline) {
+	async createRun(ctx, run, itemIndex, sendBy) {
 		const ref = actionRef(ctx, run.action);
 		const data: IDataObject = {
 			selected_api: ref.selectedApi,
@@ -161,7 +161,7 @@ export const sdkApi: ZapierDialect = {
 			...(run.page !== undefined && { page: run.page }),
 			...(run.callback_url !== undefined && { callback_url: run.callback_url }),
 		};
-		return await zapierRequest(ctx, { method: 'POST', path: RUNS, kind: 'create', body: { data }, itemIndex, deadline });
+		return await zapierRequest(ctx, { method: 'POST', path: RUNS, kind: 'create', body: { data }, itemIndex, sendBy });
 	},
 
 	createdRunId(response) {

@@ -42,8 +42,8 @@ export interface ZapierDialect {
 	/** Every choice of a SELECT field. */
 	choices(ctx: ZapierContext, request: FieldsRequest, fieldId: string): Promise<IDataObject[]>;
 	/** Sends the creation of a run (a `create` request: never sent again once it may have reached Zapier). */
-	/** Past the `deadline` nothing more is waited for: a run not sent by then is not sent, one unanswered may exist. */
-	createRun(ctx: ZapierContext, run: RunRequest, itemIndex: number, deadline?: number): Promise<ZapierResponse>;
+	/** A run that the rate limit would hold past `sendBy` is not sent. */
+	createRun(ctx: ZapierContext, run: RunRequest, itemIndex: number, sendBy?: number): Promise<ZapierResponse>;
 	/** The run as Zapier has it now, and how busy the credential's request budget is after asking. */
 	readRun(ctx: ZapierContext, id: string, itemIndex: number, deadline?: number): Promise<{ run: ActionRun; pressure: number }>;
 	/** The ID Zapier's answer to `createRun` gives the run (checked by the caller). */
