@@ -20,6 +20,8 @@ import type { CredentialStore, WorkflowJson } from './engine';
 import { NodeTypes, oauth2CredentialStore } from './engine';
 
 export const NODE_TYPE = 'n8n-nodes-zapier-actions.zapierActions';
+/** The node as an AI agent's tool: n8n runs the same node under this type. */
+export const TOOL_TYPE = `${NODE_TYPE}Tool`;
 export const TRIGGER_TYPE = 'n8n-nodes-zapier-actions.zapierActionRunTrigger';
 export const ZAPIER_TRIGGER_TYPE = 'n8n-nodes-zapier-actions.zapierTrigger';
 export const ZAPIER_TRIGGER_NODE = 'Zapier Trigger';
@@ -52,6 +54,7 @@ export async function startEngine(connectBy = CONNECT_BY): Promise<Engine> {
 	await connectCredential(sandbox, credentials, connectBy);
 	const nodeTypes = new NodeTypes({
 		[NODE_TYPE]: new ZapierActions(),
+		[TOOL_TYPE]: new ZapierActions(),
 		[TRIGGER_TYPE]: new ZapierActionRunTrigger(),
 		[ZAPIER_TRIGGER_TYPE]: new ZapierTrigger(),
 	});

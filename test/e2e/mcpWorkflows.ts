@@ -8,6 +8,8 @@ import example from '../../examples/serve-zapier-actions-to-mcp-clients.json';
 import type { CredentialImport, WorkflowImport } from '../../harness/n8n';
 import { nodeIds } from '../../harness/workflowParts';
 
+export { GET_TOOL, RUN_TOOL } from './agentWorkflows';
+
 export const MCP_TOKEN = 'mcp-local-token-7f3a9c';
 /** The bearer credential the example names. */
 export const MCP_CREDENTIAL = example.nodes[0].credentials!.httpBearerAuth as { id: string; name: string };
@@ -18,8 +20,6 @@ export function mcpBearerCredential(): CredentialImport {
 
 /** The MCP Server Trigger's paths: the example's (the Run tool's Timeout as it comes), and with a 1 s Timeout. */
 export const MCP_PATHS = { run: example.nodes[0].parameters.path!, shortWait: 'zapier-short-wait' } as const;
-export const RUN_TOOL = 'Send_Email_in_Mailer';
-export const GET_TOOL = 'Get_Zapier_Action_Run';
 export const RUN_TOOL_DESCRIPTION = example.nodes[1].parameters.toolDescription!;
 export const MAILER_CONNECTION = '1001';
 

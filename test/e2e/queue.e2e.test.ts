@@ -35,6 +35,16 @@ beforeAll(async () => {
 	});
 }, 900_000);
 
+/** Executions the workers have finished so far (each logs one just after its workflow has reported). */
+const workerExecutionsSoFar = () => stack.n8n.workerExecutions().reduce((a, b) => a + b, 0);
+
+/** Waits up to 30 s for the workers to have finished `count` executions since `before`, and says how many they had. */
+async function untilWorkersExecuted(before: number, count: number): Promise<number> {
+	const logged = Date.now() + 30_000;
+	while (workerExecutionsSoFar() - before < count && Date.now() < logged) await new Promise((resolve) => setTimeout(resolve, 100));
+	return workerExecutionsSoFar() - before;
+}
+
 afterAll(async () => {
 	await stack?.stop();
 	await capture?.stop();
@@ -49,7 +59,7 @@ test('several workflows at once, executed by the workers: all succeed, no run tw
 	const batches = Array.from({ length: 3 }, (_, b) =>
 		stack.n8n.callWebhook('e2e-ten-items', { items: Array.from({ length: 10 }, (_, i) => ({ n: b * 100 + i })) }),
 	);
-	const executedBefore = stack.n8n.workerExecutions().reduce((a, b) => a + b, 0);
+	const executedBefore = workerExecutionsSoFar();
 	const singles = await Promise.all(single);
 	const tens = await Promise.all(batches);
 
@@ -73,12 +83,12 @@ test('several workflows at once, executed by the workers: all succeed, no run tw
 	expect(stack.n8n.recentLog()).not.toMatch(/SQLITE_BUSY/);
 	// The main process only queues: the nine executions were run by the workers.
 	expect(stack.n8n.workerExecutions()).toHaveLength(2);
-	expect(stack.n8n.workerExecutions().reduce((a, b) => a + b, 0) - executedBefore).toBe(9);
+	expect(workerExecutionsSoFar() - executedBefore).toBe(9);
 });
 
 test("an execution waiting by Zapier's callback is resumed by the callback and finished by a worker", async () => {
 	stack.sandbox.reset({ runDurationMs: 1_500 });
-	const executedBefore = stack.n8n.workerExecutions().reduce((a, b) => a + b, 0);
+	const executedBefore = workerExecutionsSoFar();
 	const response = await stack.n8n.callWebhook('e2e-cb-wait', { items: [{ a: 0 }, { a: 1 }], timeout: 600 });
 	expect(response.status).toBe(200);
 	const deadline = Date.now() + 60_000;
@@ -96,10 +106,7 @@ test("an execution waiting by Zapier's callback is resumed by the callback and f
 	);
 	// The part before the wait and the part after it, each run by a worker (which logs it just after the
 	// workflow has reported).
-	const executed = () => stack.n8n.workerExecutions().reduce((a, b) => a + b, 0) - executedBefore;
-	const logged = Date.now() + 30_000;
-	while (executed() < 2 && Date.now() < logged) await new Promise((resolve) => setTimeout(resolve, 100));
-	expect(executed()).toBe(2);
+	expect(await untilWorkersExecuted(executedBefore, 2)).toBe(2);
 });
 
 test("an MCP client's tool call stops waiting at the tool's Timeout (45 s unless set) and returns the run ID, which Get reads later", async () => {
@@ -109,7 +116,7 @@ test("an MCP client's tool call stops waiting at the tool's Timeout (45 s unless
 	await untilServed(url);
 	const client = await connectMcp(url, MCP_TOKEN);
 	try {
-		const executedBefore = stack.n8n.workerExecutions().reduce((a, b) => a + b, 0);
+		const executedBefore = workerExecutionsSoFar();
 		const answer = await callTool(client, RUN_TOOL, { to: 'ada@example.com', subject: 'Hi', body: 'Hello' });
 		const [run] = stack.sandbox.runs.values();
 		expect(answer).toEqual({ isError: false, value: [{ status: 'waiting', results: [], id: run.id }] });
@@ -122,12 +129,7 @@ test("an MCP client's tool call stops waiting at the tool's Timeout (45 s unless
 		expect(stack.sandbox.counters.runsCreated).toBe(1);
 		// n8n 2.x runs each tool call as an execution on a worker (1.x runs the tool in the main process
 		// that took the request, and records the call as an execution of the trigger alone).
-		if (requestedN8nMajor() >= 2) {
-			const executed = () => stack.n8n.workerExecutions().reduce((a, b) => a + b, 0) - executedBefore;
-			const logged = Date.now() + 30_000;
-			while (executed() < 2 && Date.now() < logged) await new Promise((resolve) => setTimeout(resolve, 100));
-			expect(executed()).toBe(2);
-		}
+		if (requestedN8nMajor() >= 2) expect(await untilWorkersExecuted(executedBefore, 2)).toBe(2);
 	} finally {
 		await client.close();
 	}

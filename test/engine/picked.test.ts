@@ -1,8 +1,8 @@
 /** Workflows built by picking from lists: fresh action IDs, mapped inputs, discovery operations, tool output. */
 import type { IDataObject } from 'n8n-workflow';
 
-import { errorOf, NodeTypes, outputOf, runWorkflow } from '../../harness/engine';
-import { NODE_TYPE, workflow, ZAPIER_NODE } from '../../harness/workflows';
+import { errorOf, outputOf } from '../../harness/engine';
+import { TOOL_TYPE, workflow, ZAPIER_NODE } from '../../harness/workflows';
 import { ZapierActions } from '../../nodes/ZapierActions/ZapierActions.node';
 import { APPS } from '../../sandbox/catalog';
 import { rl, useEngine } from './setup';
@@ -173,11 +173,9 @@ describe('discovery operations page through everything', () => {
 });
 
 test('as an AI tool, the output is the results, not the envelope', async () => {
-	const toolType = `${NODE_TYPE}Tool`;
-	const nodeTypes = new NodeTypes({ [NODE_TYPE]: new ZapierActions(), [toolType]: new ZapierActions() });
 	const json = workflow({ action: 'core:x', inputs: '{"q": 1}' });
-	json.nodes[1].type = toolType;
-	const result = await runWorkflow(json, { credentials: engine.credentials, nodeTypes });
+	json.nodes[1].type = TOOL_TYPE;
+	const result = await engine.runJson(json);
 	expect(outputOf(result, ZAPIER_NODE)[0].json).toEqual({
 		status: 'success',
 		results: [expect.objectContaining({ q: 1 }), expect.anything()],

@@ -2,21 +2,18 @@
  * The node as an AI agent's tool (its `…Tool` type, as n8n runs it for an agent or an MCP client): the
  * agent waits on the whole call, so making the run and reading it share one Timeout.
  */
-import { errorOf, NodeTypes, outputOf, runWorkflow } from '../../harness/engine';
-import { NODE_TYPE, workflow, ZAPIER_NODE } from '../../harness/workflows';
-import { ZapierActions } from '../../nodes/ZapierActions/ZapierActions.node';
+import { errorOf, outputOf } from '../../harness/engine';
+import { TOOL_TYPE, workflow, ZAPIER_NODE } from '../../harness/workflows';
 import { useEngine } from './setup';
 
 const engine = useEngine({ sandbox: { runDurationMs: 150 } });
 const { requests, setCredential } = engine;
-const TOOL_TYPE = `${NODE_TYPE}Tool`;
-const nodeTypes = new NodeTypes({ [NODE_TYPE]: new ZapierActions(), [TOOL_TYPE]: new ZapierActions() });
 
 /** One tool call: the Run operation with these parameters, as an agent's tool. */
 async function callTool(parameters: Record<string, unknown>) {
 	const json = workflow({ action: 'core:x', inputs: '{"q": 1}', ...parameters }, {}, engine.connectBy);
 	json.nodes.find((node) => node.name === ZAPIER_NODE)!.type = TOOL_TYPE;
-	const result = await runWorkflow(json, { credentials: engine.credentials, nodeTypes });
+	const result = await engine.runJson(json);
 	expect(errorOf(result)).toBeUndefined();
 	return outputOf(result, ZAPIER_NODE).map((item) => item.json);
 }

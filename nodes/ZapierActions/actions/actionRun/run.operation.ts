@@ -21,6 +21,7 @@ import {
 	inputFieldsMapper,
 	onTimeoutOption,
 	timeoutOption,
+	TOOL_DEFAULT_TIMEOUT_SECONDS,
 } from '../common.descriptions';
 import type { ExecutionShared } from '../operation';
 import type { Picks } from '../picks';
@@ -188,9 +189,9 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, shared
 	const timeout = wait ? timeoutMs(this, options, itemIndex, shared.asTool) : 0;
 	// An agent waits on the whole call: the Timeout counts from its start, and a run that the rate limit
 	// would hold past it (or past a tool's default Timeout, when that is longer) is not sent.
-	const callDeadline = shared.asTool ? startedAt + timeout : undefined;
-	const sendBy = shared.asTool ? startedAt + Math.max(timeout, timeoutMs(this, {}, itemIndex, true)) : undefined;
-	const waitSince = (pressure: number) => ({ at: callDeadline === undefined ? Date.now() : startedAt, pressure });
+	const callDeadline = shared.asTool ? startedAt + timeout : Infinity;
+	const sendBy = shared.asTool ? startedAt + Math.max(timeout, TOOL_DEFAULT_TIMEOUT_SECONDS * 1000) : undefined;
+	const waitSince = (pressure: number) => ({ at: shared.asTool ? startedAt : Date.now(), pressure });
 	const byCallback = wait && waitsByCallback(this, options, itemIndex, shared);
 	const callbackUrl = byCallback ? { callback_url: await resumeUrl(this, itemIndex) } : await readCallbackUrl(this, options, itemIndex);
 
@@ -204,7 +205,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, shared
 
 	let waited = await waitForRun(this, id, timeout, itemIndex, waitSince(pressure), shared.durations);
 	for (let page = 2; page <= pagesToRead(this, options, itemIndex) && waited.run.nextPage !== undefined; page++) {
-		if (waited.timedOut || hasFailed(waited.run) || Date.now() >= (callDeadline ?? Infinity)) break;
+		if (waited.timedOut || hasFailed(waited.run) || Date.now() >= callDeadline) break;
 		const pageRuns = { ...shared, runs: itemRunsOf(this, page) };
 		const next = await runOnce(this, itemIndex, pageRuns, { inputs, page: waited.run.nextPage }, sendBy);
 		waited = joinPages(waited, await waitForRun(this, next.id, timeout, itemIndex, waitSince(next.pressure), shared.durations));
